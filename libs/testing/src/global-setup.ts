@@ -1,0 +1,22 @@
+import type { TestProject } from 'vitest/node';
+
+import { startInfra } from './infra.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    brokers: string[];
+    adminDatabaseUrl: string;
+  }
+}
+
+/**
+ * One broker and one PostgreSQL per test run. `npm test` starts them once for every tier
+ * and passes KAFKA_BROKERS / DATABASE_URL, so here they are only attached to; running a
+ * tier alone (`npm run test:int`) starts them here and stops them at the end.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const infra = await startInfra({ profile: 'test', log: (line) => console.log(`[infra] ${line}`) });
+  project.provide('brokers', infra.brokers);
+  project.provide('adminDatabaseUrl', infra.databaseUrl('postgres'));
+  return () => infra.stop();
+}

@@ -1,0 +1,117 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startKafkaBroker, type KafkaBroker } from './kafka-broker.js';
+import { PidRegistry } from './pid-registry.js';
+import { createDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
+import { runDir } from './project-paths.js';
+import { ensureTopics } from './topics.js';
+
+export type Profile = 'dev' | 'test' | 'bench';
+
+/** Default ports per profile, so `npm test` never collides with a running `npm start`. */
+const PORTS: Record<Profile, { kafka: number; controller: number; postgres: number }> = {
+  dev: { kafka: 9092, controller: 9093, postgres: 5433 },
+  test: { kafka: 19092, controller: 19093, postgres: 15433 },
+  bench: { kafka: 29092, controller: 29093, postgres: 25433 },
+};
+
+export interface Infra {
+  readonly profile: Profile;
+  readonly brokers: string[];
+  /** A URL for the named database on the cluster (created by ensureDatabase). */
+  databaseUrl(database: string): string;
+  ensureDatabase(database: string): Promise<string>;
+  /** Present only when this launcher started the broker (not with KAFKA_BROKERS). */
+  readonly kafka?: KafkaBroker;
+  /** Present only when this launcher started PostgreSQL (not with DATABASE_URL). */
+  readonly postgres?: PostgresServer;
+  readonly registry: PidRegistry;
+  readonly runDir: string;
+  stop(): Promise<void>;
+}
+
+export interface StartInfraOptions {
+  profile: Profile;
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Starts (or attaches to) one PostgreSQL and one Kafka broker for a profile.
+ * KAFKA_BROKERS and DATABASE_URL (any database on the target server) skip the start.
+ */
+export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => undefined);
+  const dir = runDir(opts.profile);
+  mkdirSync(dir, { recursive: true });
+  const registry = new PidRegistry(dir);
+  for (const stale of await registry.reapStale()) {
+    log(`stopped ${stale.name} (pid ${stale.pid}) left running by an earlier, interrupted run`);
+  }
+  const ports = PORTS[opts.profile];
+  const kafkaPort = Number(env.KAFKA_PORT ?? ports.kafka);
+
+  const [kafka, postgres] = await Promise.all([
+    env.KAFKA_BROKERS
+      ? Promise.resolve(undefined)
+      : startKafkaBroker({
+          port: kafkaPort,
+          controllerPort: Number(env.KAFKA_CONTROLLER_PORT ?? ports.controller),
+          workDir: join(dir, 'kafka'),
+          registry,
+          log,
+        }),
+    env.DATABASE_URL
+      ? Promise.resolve(undefined)
+      : startPostgresServer({
+          port: Number(env.PG_PORT ?? ports.postgres),
+          profile: opts.profile,
+          registry,
+          log,
+        }),
+  ]).catch(async (error: unknown) => {
+    // One half may have started: stop what is recorded before reporting.
+    await registry.reapStale();
+    throw error;
+  });
+
+  const brokers = kafka?.brokers ?? (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  await ensureTopics(brokers);
+
+  const databaseUrl = (database: string): string => {
+    if (postgres) return postgres.urlFor(database);
+    const url = new URL(env.DATABASE_URL as string);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  const infoFile = join(dir, 'infra.json');
+  writeFileSync(
+    infoFile,
+    JSON.stringify({ brokers, adminUrl: databaseUrl('postgres'), pid: process.pid }, null, 2),
+  );
+
+  let stopped = false;
+  return {
+    profile: opts.profile,
+    brokers,
+    databaseUrl,
+    ensureDatabase: async (database) => {
+      await createDatabase(databaseUrl('postgres'), database);
+      return databaseUrl(database);
+    },
+    kafka,
+    postgres,
+    registry,
+    runDir: dir,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      // Kafka first: services are stopped by their owner before this is called.
+      await kafka?.stop();
+      await postgres?.stop();
+      rmSync(infoFile, { force: true });
+    },
+  };
+}

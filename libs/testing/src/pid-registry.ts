@@ -1,0 +1,101 @@
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Pid files of the processes one launcher profile started. Each records a marker that
+ * appears in the process's command line (a data directory, a config path), so a stale
+ * file never makes us signal an unrelated process that reused the pid.
+ */
+export interface PidRecord {
+  name: string;
+  pid: number;
+  marker: string;
+}
+
+export class PidRegistry {
+  private readonly dir: string;
+
+  constructor(runDirectory: string) {
+    this.dir = join(runDirectory, 'pids');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  record(entry: PidRecord): void {
+    writeFileSync(join(this.dir, `${entry.name}.json`), JSON.stringify(entry));
+  }
+
+  forget(name: string): void {
+    rmSync(join(this.dir, `${name}.json`), { force: true });
+  }
+
+  list(): PidRecord[] {
+    return readdirSync(this.dir)
+      .filter((f) => f.endsWith('.json'))
+      .flatMap((f) => {
+        try {
+          return [JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as PidRecord];
+        } catch {
+          return [];
+        }
+      });
+  }
+
+  /** Kills what a crashed earlier run of this profile left behind; returns what it reaped. */
+  async reapStale(): Promise<PidRecord[]> {
+    const reaped: PidRecord[] = [];
+    for (const entry of this.list()) {
+      if (isOurs(entry)) {
+        signal(entry.pid, 'SIGKILL');
+        await waitForExit(entry.pid, 10_000);
+        reaped.push(entry);
+      }
+      this.forget(entry.name);
+    }
+    return reaped;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when pid is alive and its command line still carries the recorded marker. */
+export function isOurs(entry: PidRecord): boolean {
+  if (!isAlive(entry.pid)) return false;
+  try {
+    const cmdline = readFileSync(`/proc/${entry.pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    return cmdline.includes(entry.marker);
+  } catch {
+    return false;
+  }
+}
+
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid) || isZombie(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !isAlive(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,68 @@
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+// SWC instead of esbuild/oxc: Nest's dependency injection needs emitDecoratorMetadata.
+const plugins = [
+  swc.vite({
+    module: { type: 'es6' },
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+    },
+  }),
+];
+
+// Mirrors the `paths` of tsconfig.base.json (exact matches, most specific first).
+const resolve = {
+  alias: [
+    { find: /^@app\/testing\/vitest$/, replacement: here('./libs/testing/src/test-infra.ts') },
+    { find: /^@app\/contracts$/, replacement: here('./libs/contracts/src/index.ts') },
+    { find: /^@app\/messaging$/, replacement: here('./libs/messaging/src/index.ts') },
+    { find: /^@app\/platform$/, replacement: here('./libs/platform/src/index.ts') },
+    { find: /^@app\/testing$/, replacement: here('./libs/testing/src/index.ts') },
+  ],
+};
+
+const shared = { plugins, resolve };
+
+export default defineConfig({
+  ...shared,
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: 'unit',
+          include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'tools/**/*.spec.ts', 'test/**/*.spec.ts'],
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'int',
+          include: ['apps/**/*.int-spec.ts', 'libs/**/*.int-spec.ts', 'test/**/*.int-spec.ts'],
+          globalSetup: ['./libs/testing/src/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Specs share one broker and one PostgreSQL; each spec uses its own database and topics.
+          fileParallelism: false,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e-spec.ts', 'apps/**/*.e2e-spec.ts'],
+          globalSetup: ['./libs/testing/src/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
