@@ -1,1 +1,29 @@
 export * from './topics.js';
+export type { EventEnvelope } from './envelope.js';
+export { HEADERS } from './headers.js';
+export type {
+  EventPayloads,
+  EventType,
+  OrderApprovedPayload,
+  OrderCancelledPayload,
+  OrderCreatedPayload,
+  OrderItem,
+  OrderRejectedPayload,
+  PaymentAuthorizedPayload,
+  PaymentRefundedPayload,
+  PaymentRejectedPayload,
+} from './event-payloads.js';
+export {
+  ORDER_EVENT_TYPES,
+  PAYMENT_EVENT_TYPES,
+  currentVersionOf,
+  isEventType,
+  topicOf,
+} from './event-types.js';
+export { publishedSchemas, schemaOf } from './published-schemas.js';
+export type { DeadLetterReason } from './dead-letter-reason.js';
+export { ContractViolationError } from './contract-violation.error.js';
+export { decodeEvent } from './decode-event.js';
+export type { DecodeResult } from './decode-result.js';
+export { encodeEvent } from './encode-event.js';
+export { validateEnvelope } from './validate-envelope.js';

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 
-import { startInfra } from './infra.js';
+import { startInfra, type Infra } from './infra.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,8 +15,14 @@ declare module 'vitest' {
  * tier alone (`npm run test:int`) starts them here and stops them at the end.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const infra = await startInfra({ profile: 'test', log: (line) => console.log(`[infra] ${line}`) });
+  // Several projects (int, e2e) list this setup; within one vitest process they share it.
+  const shared = globalThis as { __orderlogInfra?: Promise<Infra> };
+  const first = !shared.__orderlogInfra;
+  shared.__orderlogInfra ??= startInfra({ profile: 'test', log: (line) => console.log(`[infra] ${line}`) });
+  const infra = await shared.__orderlogInfra;
   project.provide('brokers', infra.brokers);
   project.provide('adminDatabaseUrl', infra.databaseUrl('postgres'));
-  return () => infra.stop();
+  return async () => {
+    if (first) await infra.stop();
+  };
 }

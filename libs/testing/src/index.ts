@@ -7,3 +7,6 @@ export * from './ports.js';
 export * from './postgres-server.js';
 export * from './project-paths.js';
 export * from './topics.js';
+export * from './service-process.js';
+export * from './services.js';
+export * from './stack.js';

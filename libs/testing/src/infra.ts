@@ -47,7 +47,11 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
   const dir = runDir(opts.profile);
   mkdirSync(dir, { recursive: true });
   const registry = new PidRegistry(dir);
-  for (const stale of await registry.reapStale()) {
+  // Reap only what this call owns: attaching to a broker or database (KAFKA_BROKERS,
+  // DATABASE_URL) must never touch the processes of the launcher that started them.
+  const owned = (name: string): boolean =>
+    name === 'kafka' ? !env.KAFKA_BROKERS : name === 'postgres' ? !env.DATABASE_URL : !env.KAFKA_BROKERS && !env.DATABASE_URL;
+  for (const stale of await registry.reapStale((e) => owned(e.name))) {
     log(`stopped ${stale.name} (pid ${stale.pid}) left running by an earlier, interrupted run`);
   }
   const ports = PORTS[opts.profile];
@@ -73,7 +77,7 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
         }),
   ]).catch(async (error: unknown) => {
     // One half may have started: stop what is recorded before reporting.
-    await registry.reapStale();
+    await registry.reapStale((e) => owned(e.name));
     throw error;
   });
 

@@ -167,6 +167,9 @@ function serverProperties(port: number, controllerPort: number, dataDir: string)
     'offsets.topic.num.partitions=6',
     'transaction.state.log.replication.factor=1',
     'transaction.state.log.min.isr=1',
+    // Idempotent producers ask the transaction coordinator for an id; 50 partitions (the
+    // default) make its first use on a fresh broker take seconds.
+    'transaction.state.log.num.partitions=6',
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
     // One node: no reason to wait for more members before the first rebalance.

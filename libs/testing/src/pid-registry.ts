@@ -41,9 +41,9 @@ export class PidRegistry {
   }
 
   /** Kills what a crashed earlier run of this profile left behind; returns what it reaped. */
-  async reapStale(): Promise<PidRecord[]> {
+  async reapStale(only: (entry: PidRecord) => boolean = () => true): Promise<PidRecord[]> {
     const reaped: PidRecord[] = [];
-    for (const entry of this.list()) {
+    for (const entry of this.list().filter(only)) {
       if (isOurs(entry)) {
         signal(entry.pid, 'SIGKILL');
         await waitForExit(entry.pid, 10_000);

@@ -7,7 +7,7 @@ export async function ensureTopics(
   topics: readonly string[] = ALL_TOPICS,
   numPartitions = DEFAULT_PARTITIONS,
 ): Promise<void> {
-  const admin = new Kafka({ clientId: 'launcher-topics', brokers, logLevel: logLevel.ERROR }).admin();
+  const admin = new Kafka({ clientId: 'launcher-topics', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -18,7 +18,15 @@ export async function ensureTopics(
         topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
       });
     }
+    // Finding a group coordinator creates __consumer_offsets (see below).
+    await admin.describeGroups(['launcher-warmup']);
   } finally {
     await admin.disconnect();
   }
+  // Warm up the coordinators (the first InitProducerId and the first group join create
+  // Kafka's internal topics), so the services' first record is not the slow one.
+  const kafka = new Kafka({ clientId: 'launcher-warmup', brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  await producer.disconnect();
 }

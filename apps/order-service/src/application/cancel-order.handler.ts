@@ -1,0 +1,45 @@
+import { appendToOutbox } from '@app/messaging';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { cancel, type Order } from '../domain/order.js';
+import { OrderRepository } from '../infrastructure/order.repository.js';
+import { Clock } from '@app/platform';
+import { OrderNotFoundError } from './order-not-found.error.js';
+
+/**
+ * PENDING or APPROVED -> CANCELLED (+ OrderCancelled). The row lock serializes the cancel
+ * with a PaymentAuthorized being applied at the same moment: whichever commits second sees
+ * the first's state, so the two always converge (a late authorization is ignored, and
+ * payment-service refunds because it sees OrderCancelled after OrderCreated).
+ */
+@Injectable()
+export class CancelOrderHandler {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly orders: OrderRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(orderId: string, reason: string | null, traceparent?: string): Promise<Order> {
+    return this.dataSource.transaction(async (manager) => {
+      const record = await this.orders.lock(manager, orderId);
+      if (!record) throw new OrderNotFoundError(orderId);
+      // Throws IllegalTransitionError (HTTP 409) from REJECTED or CANCELLED.
+      const { order, event } = cancel(record.order, { reason });
+      const now = this.clock.now();
+      await this.orders.update(manager, order, now);
+      await appendToOutbox(manager, {
+        eventType: 'OrderCancelled',
+        aggregateId: orderId,
+        payload: event,
+        occurredAt: now,
+        correlationId: record.correlationId,
+        causationId: null,
+        traceparent,
+      });
+      return order;
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import type {
+  EventEnvelope,
+  EventPayloads,
+  PaymentAuthorizedPayload,
+  PaymentRejectedPayload,
+} from '@app/contracts';
+import { PermanentError, appendToOutbox, type EventHandlers } from '@app/messaging';
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import type { EntityManager } from 'typeorm';
+
+import { approve, reject, type MessageOutcome, type Order } from '../domain/order.js';
+import { OrderRepository } from '../infrastructure/order.repository.js';
+import { Clock } from '@app/platform';
+
+/**
+ * What payment events mean to an order. Dedupe, retries and dead letters are the consumer
+ * runtime's; a transition that already happened is the state machine's 'ignored'.
+ */
+@Injectable()
+export class PaymentEventsHandlers {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly clock: Clock,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  handlers(): EventHandlers {
+    return {
+      PaymentAuthorized: (event, manager) => this.onAuthorized(event, manager),
+      PaymentRejected: (event, manager) => this.onRejected(event, manager),
+    };
+  }
+
+  private onAuthorized(event: EventEnvelope<PaymentAuthorizedPayload>, manager: EntityManager) {
+    return this.transition(event, manager, 'OrderApproved', (order) =>
+      approve(order, { paymentId: event.payload.paymentId }),
+    );
+  }
+
+  private onRejected(event: EventEnvelope<PaymentRejectedPayload>, manager: EntityManager) {
+    return this.transition(event, manager, 'OrderRejected', (order) =>
+      reject(order, { reason: event.payload.reason }),
+    );
+  }
+
+  private async transition<K extends 'OrderApproved' | 'OrderRejected'>(
+    event: EventEnvelope<{ orderId: string }>,
+    manager: EntityManager,
+    emits: K,
+    decide: (order: Order) => MessageOutcome<Order, EventPayloads[K]>,
+  ): Promise<void> {
+    const record = await this.orders.lock(manager, event.payload.orderId);
+    if (!record) {
+      // Payments exist only for orders whose OrderCreated committed here first.
+      throw new PermanentError('unknown-order', `no order ${event.payload.orderId}`);
+    }
+    const decision = decide(record.order);
+    if (decision.kind === 'ignored') {
+      this.logger.info({ orderId: record.order.orderId, eventType: event.eventType, reason: decision.reason }, 'transition ignored');
+      return;
+    }
+    const now = this.clock.now();
+    await this.orders.update(manager, decision.order, now);
+    await appendToOutbox(manager, {
+      eventType: emits,
+      aggregateId: record.order.orderId,
+      payload: decision.event,
+      occurredAt: now,
+      correlationId: event.correlationId,
+      causationId: event.eventId,
+    });
+  }
+}

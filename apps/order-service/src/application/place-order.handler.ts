@@ -1,0 +1,82 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+import { appendToOutbox, idFromKey } from '@app/messaging';
+import type { OrderItem } from '@app/contracts';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { placeOrder, type Order } from '../domain/order.js';
+import { OrderRepository } from '../infrastructure/order.repository.js';
+import { Clock } from '@app/platform';
+import { IdempotencyKeyReusedError } from './idempotency-key-reused.error.js';
+
+export interface PlaceOrderCommand {
+  customerId: string;
+  currency: string;
+  items: OrderItem[];
+  idempotencyKey: string | null;
+  correlationId: string | null;
+  traceparent?: string;
+}
+
+/**
+ * Creates the order PENDING and its OrderCreated in one transaction. With an
+ * Idempotency-Key the order id (and so the OrderCreated id) derives from the key, so a
+ * client's retry finds the first order instead of making a second one.
+ */
+@Injectable()
+export class PlaceOrderHandler {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly orders: OrderRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(cmd: PlaceOrderCommand): Promise<{ order: Order; created: boolean }> {
+    const orderId = cmd.idempotencyKey ? idFromKey('order', cmd.idempotencyKey) : randomUUID();
+    const { order, event } = placeOrder({
+      orderId,
+      customerId: cmd.customerId,
+      currency: cmd.currency,
+      items: cmd.items,
+    });
+    const requestHash = hashRequest(cmd);
+    const correlationId = cmd.correlationId ?? orderId;
+    const now = this.clock.now();
+
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await this.orders.insertIfAbsent(manager, order, {
+        idempotencyKey: cmd.idempotencyKey,
+        requestHash,
+        correlationId,
+        now,
+      });
+      if (inserted) {
+        await appendToOutbox(manager, {
+          eventType: 'OrderCreated',
+          aggregateId: orderId,
+          payload: event,
+          occurredAt: now,
+          correlationId,
+          causationId: null,
+          traceparent: cmd.traceparent,
+        });
+        return { order, created: true };
+      }
+      const existing = await this.orders.lock(manager, orderId);
+      if (!existing || existing.requestHash !== requestHash) throw new IdempotencyKeyReusedError(orderId);
+      return { order: existing.order, created: false };
+    });
+  }
+}
+
+/** The request's meaning, independent of key order and whitespace. */
+function hashRequest(cmd: PlaceOrderCommand): string {
+  const canonical = JSON.stringify([
+    cmd.customerId,
+    cmd.currency,
+    cmd.items.map((i) => [i.sku, i.quantity, i.unitPrice]),
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

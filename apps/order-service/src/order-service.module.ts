@@ -1,0 +1,35 @@
+import { Clock, OutboxRelayHost, PlatformModule, SystemClock, readServiceConfig } from '@app/platform';
+import { Module } from '@nestjs/common';
+
+import { OrdersController } from './api/orders.controller.js';
+import { CancelOrderHandler } from './application/cancel-order.handler.js';
+
+import { PaymentEventsHandlers } from './application/payment-events.handlers.js';
+import { PlaceOrderHandler } from './application/place-order.handler.js';
+import { CreateOrders1732500000100 } from './infrastructure/migrations/1732500000100-create-orders.js';
+import { OrderEntity } from './infrastructure/order.entity.js';
+import { OrderRepository } from './infrastructure/order.repository.js';
+import { PaymentEventsConsumer } from './infrastructure/payment-events.consumer.js';
+
+export const config = readServiceConfig('order-service', { port: 3001, database: 'order_service' });
+
+@Module({
+  imports: [
+    PlatformModule.forService({
+      config,
+      entities: [OrderEntity],
+      migrations: [CreateOrders1732500000100],
+    }),
+  ],
+  controllers: [OrdersController],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    OrderRepository,
+    PlaceOrderHandler,
+    CancelOrderHandler,
+    PaymentEventsHandlers,
+    PaymentEventsConsumer,
+    OutboxRelayHost,
+  ],
+})
+export class OrderServiceModule {}

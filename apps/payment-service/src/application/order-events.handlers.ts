@@ -1,0 +1,96 @@
+import type { EventEnvelope, OrderCancelledPayload, OrderCreatedPayload } from '@app/contracts';
+import { PermanentError, appendToOutbox, idFromKey, type EventHandlers } from '@app/messaging';
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import type { EntityManager } from 'typeorm';
+
+import { openAccount } from '../domain/credit-account.js';
+import { authorizePayment, refundPayment } from '../domain/payment.js';
+import { PaymentRepository } from '../infrastructure/payment.repository.js';
+import { Clock } from '@app/platform';
+import { CreditPolicy } from './credit-policy.js';
+
+/** What order events mean to payments and credit. */
+@Injectable()
+export class OrderEventsHandlers {
+  constructor(
+    private readonly payments: PaymentRepository,
+    private readonly policy: CreditPolicy,
+    private readonly clock: Clock,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  handlers(): EventHandlers {
+    return {
+      OrderCreated: (event, manager) => this.onOrderCreated(event, manager),
+      OrderCancelled: (event, manager) => this.onOrderCancelled(event, manager),
+    };
+  }
+
+  private async onOrderCreated(event: EventEnvelope<OrderCreatedPayload>, manager: EntityManager): Promise<void> {
+    const order = event.payload;
+    const account = await this.payments.lockAccount(
+      manager,
+      openAccount(order.customerId, {
+        creditLimit: this.policy.defaultCreditLimit,
+        currency: this.policy.defaultCurrency,
+      }),
+    );
+    // One payment per order: a second OrderCreated for it (a re-publish that outlived the
+    // inbox's horizon) must not reserve credit twice.
+    if (await this.payments.lockPayment(manager, order.orderId)) {
+      this.logger.info({ orderId: order.orderId }, 'payment already decided; OrderCreated ignored');
+      return;
+    }
+    const decision = authorizePayment(account, {
+      paymentId: idFromKey('payment', order.orderId),
+      orderId: order.orderId,
+      customerId: order.customerId,
+      amount: order.total,
+      currency: order.currency,
+    });
+    const now = this.clock.now();
+    await this.payments.insertPayment(manager, decision.payment, now);
+    await this.payments.saveAccount(manager, decision.account);
+    await appendToOutbox(manager, {
+      eventType: decision.eventType,
+      aggregateId: order.orderId,
+      payload: decision.event,
+      occurredAt: now,
+      correlationId: event.correlationId,
+      causationId: event.eventId,
+    } as Parameters<typeof appendToOutbox>[1]);
+  }
+
+  private async onOrderCancelled(event: EventEnvelope<OrderCancelledPayload>, manager: EntityManager): Promise<void> {
+    const payment = await this.payments.lockPayment(manager, event.payload.orderId);
+    if (!payment) {
+      // OrderCreated precedes OrderCancelled on the same partition, so a missing payment means
+      // OrderCreated was dead-lettered here: park this for a human (redrive it after that one).
+      throw new PermanentError('payment-missing', `no payment for cancelled order ${event.payload.orderId}`);
+    }
+    const account = await this.payments.lockAccount(
+      manager,
+      openAccount(payment.customerId, {
+        creditLimit: this.policy.defaultCreditLimit,
+        currency: this.policy.defaultCurrency,
+      }),
+    );
+    const outcome = refundPayment(payment, account);
+    if (outcome.kind === 'ignored') {
+      this.logger.info({ orderId: payment.orderId, reason: outcome.reason }, 'refund not needed');
+      return;
+    }
+    const now = this.clock.now();
+    await this.payments.updatePayment(manager, outcome.payment, now);
+    await this.payments.saveAccount(manager, outcome.account);
+    await appendToOutbox(manager, {
+      eventType: 'PaymentRefunded',
+      aggregateId: payment.orderId,
+      payload: outcome.event,
+      occurredAt: now,
+      correlationId: event.correlationId,
+      causationId: event.eventId,
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import { DEAD_LETTER_TOPICS, ORDER_EVENTS_TOPIC } from '@app/contracts';
+import { EventConsumerHost, type ConsumerSpec } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Kafka } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+
+import { OrderEventsHandlers } from '../application/order-events.handlers.js';
+
+@Injectable()
+export class OrderEventsConsumer extends EventConsumerHost {
+  constructor(
+    kafka: Kafka,
+    @InjectDataSource() dataSource: DataSource,
+    logger: PinoLogger,
+    private readonly orders: OrderEventsHandlers,
+  ) {
+    super(kafka, dataSource, logger);
+  }
+
+  protected spec(): ConsumerSpec {
+    return {
+      groupId: 'payment-service',
+      topics: [ORDER_EVENTS_TOPIC],
+      deadLetterTopic: DEAD_LETTER_TOPICS['payment-service'],
+      handlers: this.orders.handlers(),
+    };
+  }
+}

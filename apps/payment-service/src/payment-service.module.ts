@@ -1,0 +1,33 @@
+import { Clock, OutboxRelayHost, PlatformModule, SystemClock, readServiceConfig } from '@app/platform';
+import { Module } from '@nestjs/common';
+
+import { PaymentsController } from './api/payments.controller.js';
+import { CreditPolicy } from './application/credit-policy.js';
+import { OrderEventsHandlers } from './application/order-events.handlers.js';
+import { CreditAccountEntity } from './infrastructure/credit-account.entity.js';
+import { CreatePayments1732500000200 } from './infrastructure/migrations/1732500000200-create-payments.js';
+import { OrderEventsConsumer } from './infrastructure/order-events.consumer.js';
+import { PaymentEntity } from './infrastructure/payment.entity.js';
+import { PaymentRepository } from './infrastructure/payment.repository.js';
+
+export const config = readServiceConfig('payment-service', { port: 3002, database: 'payment_service' });
+
+@Module({
+  imports: [
+    PlatformModule.forService({
+      config,
+      entities: [PaymentEntity, CreditAccountEntity],
+      migrations: [CreatePayments1732500000200],
+    }),
+  ],
+  controllers: [PaymentsController],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    { provide: CreditPolicy, useFactory: () => CreditPolicy.fromEnv() },
+    PaymentRepository,
+    OrderEventsHandlers,
+    OrderEventsConsumer,
+    OutboxRelayHost,
+  ],
+})
+export class PaymentServiceModule {}

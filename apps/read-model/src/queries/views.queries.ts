@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { encodeCursor, type Cursor } from './cursor.js';
+
+export interface OrderViewDto {
+  orderId: string;
+  customerId: string;
+  status: string;
+  currency: string;
+  total: number;
+  items: unknown[];
+  rejectionReason?: string;
+  cancelReason?: string;
+  paymentId?: string;
+  paymentStatus: string | null;
+  paymentAmount?: number;
+  paymentReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const SELECT = `SELECT order_id, customer_id, status, currency, total, items, rejection_reason,
+  cancel_reason, payment_id, payment_status, payment_amount, payment_reason, created_at, updated_at
+  FROM order_views`;
+
+/** Reads of the views. An order shows once its OrderCreated has been applied. */
+@Injectable()
+export class ViewsQueries {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async order(orderId: string): Promise<OrderViewDto | null> {
+    const rows = (await this.dataSource.query(`${SELECT} WHERE order_id = $1 AND status IS NOT NULL`, [
+      orderId,
+    ])) as Row[];
+    return rows[0] ? toDto(rows[0]) : null;
+  }
+
+  async list(filter: {
+    customerId?: string;
+    status?: string;
+    limit: number;
+    after: Cursor | null;
+  }): Promise<{ items: OrderViewDto[]; nextCursor: string | null }> {
+    const where = ['status IS NOT NULL'];
+    const params: unknown[] = [];
+    if (filter.customerId) where.push(`customer_id = $${params.push(filter.customerId)}`);
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.after) {
+      where.push(
+        `(created_at, order_id) < ($${params.push(filter.after.createdAt)}::timestamptz, $${params.push(filter.after.orderId)}::uuid)`,
+      );
+    }
+    const rows = (await this.dataSource.query(
+      `${SELECT} WHERE ${where.join(' AND ')} ORDER BY created_at DESC, order_id DESC LIMIT $${params.push(filter.limit + 1)}`,
+      params,
+    )) as Row[];
+    const page = rows.slice(0, filter.limit).map(toDto);
+    const last = page.at(-1);
+    return {
+      items: page,
+      nextCursor: rows.length > filter.limit && last ? encodeCursor({ createdAt: last.createdAt, orderId: last.orderId }) : null,
+    };
+  }
+
+  async customerSummary(customerId: string) {
+    const [summary] = (await this.dataSource.query(`SELECT * FROM customer_summaries WHERE customer_id = $1`, [
+      customerId,
+    ])) as Record<string, number>[];
+    if (!summary) return null;
+    const amounts = (await this.dataSource.query(
+      `SELECT currency, authorized, refunded FROM customer_amounts WHERE customer_id = $1 ORDER BY currency`,
+      [customerId],
+    )) as { currency: string; authorized: string; refunded: string }[];
+    return {
+      customerId,
+      orders: {
+        total: summary.orders,
+        pending: summary.pending,
+        approved: summary.approved,
+        rejected: summary.rejected,
+        cancelled: summary.cancelled,
+      },
+      payments: {
+        authorized: summary.payments_authorized,
+        rejected: summary.payments_rejected,
+        refunded: summary.payments_refunded,
+      },
+      amounts: amounts.map((a) => ({
+        currency: a.currency,
+        authorized: Number(a.authorized),
+        refunded: Number(a.refunded),
+        outstanding: Number(a.authorized) - Number(a.refunded),
+      })),
+    };
+  }
+}
+
+interface Row {
+  order_id: string;
+  customer_id: string;
+  status: string;
+  currency: string;
+  total: string;
+  items: unknown[];
+  rejection_reason: string | null;
+  cancel_reason: string | null;
+  payment_id: string | null;
+  payment_status: string | null;
+  payment_amount: string | null;
+  payment_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toDto(r: Row): OrderViewDto {
+  return {
+    orderId: r.order_id,
+    customerId: r.customer_id,
+    status: r.status,
+    currency: r.currency,
+    total: Number(r.total),
+    items: r.items,
+    ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
+    ...(r.cancel_reason ? { cancelReason: r.cancel_reason } : {}),
+    ...(r.payment_id ? { paymentId: r.payment_id } : {}),
+    paymentStatus: r.payment_status,
+    ...(r.payment_amount !== null ? { paymentAmount: Number(r.payment_amount) } : {}),
+    ...(r.payment_reason ? { paymentReason: r.payment_reason } : {}),
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}

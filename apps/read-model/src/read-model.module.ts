@@ -1,0 +1,18 @@
+import { PlatformModule, readServiceConfig } from '@app/platform';
+import { Module } from '@nestjs/common';
+
+import { AdminTokenGuard } from './api/admin-token.guard.js';
+import { AdminController } from './api/admin.controller.js';
+import { ViewsController } from './api/views.controller.js';
+import { CreateViews1732500000300 } from './infrastructure/migrations/1732500000300-create-views.js';
+import { ViewsConsumer } from './projections/order-events.consumer.js';
+import { ViewsQueries } from './queries/views.queries.js';
+
+export const config = readServiceConfig('read-model', { port: 3003, database: 'read_model' });
+
+@Module({
+  imports: [PlatformModule.forService({ config, entities: [], migrations: [CreateViews1732500000300] })],
+  controllers: [ViewsController, AdminController],
+  providers: [ViewsQueries, ViewsConsumer, AdminTokenGuard],
+})
+export class ReadModelModule {}

@@ -1,0 +1,26 @@
+import type { JSONSchemaType } from 'ajv';
+
+// Frozen: published as PaymentAuthorized v1. Add a v2 file and an upcaster instead of editing.
+
+export interface PaymentAuthorizedV1 {
+  paymentId: string;
+  orderId: string;
+  customerId: string;
+  /** Integer minor units reserved from the customer's credit. */
+  amount: number;
+  /** ISO-4217 code. */
+  currency: string;
+}
+
+export const paymentAuthorizedV1Schema: JSONSchemaType<PaymentAuthorizedV1> = {
+  type: 'object',
+  properties: {
+    paymentId: { type: 'string', minLength: 1 },
+    orderId: { type: 'string', minLength: 1 },
+    customerId: { type: 'string', minLength: 1 },
+    amount: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  },
+  required: ['paymentId', 'orderId', 'customerId', 'amount', 'currency'],
+  additionalProperties: true,
+};

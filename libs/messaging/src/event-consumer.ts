@@ -1,0 +1,173 @@
+import { decodeEvent, type EventEnvelope } from '@app/contracts';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+
+import { backoffDelay } from './backoff.js';
+import { publishDeadLetter } from './dead-letter.js';
+import { classifyFailure, reasonOf } from './errors.js';
+import type { EventHandlers } from './event-handlers.js';
+import { recordInInbox } from './inbox.js';
+import type { Logger } from './logger.js';
+import { messagingMetrics as m } from './metrics.js';
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  dataSource: DataSource;
+  groupId: string;
+  topics: string[];
+  handlers: EventHandlers;
+  deadLetterTopic: string;
+  log: Logger;
+  /** Inbox consumer name; defaults to the group id. */
+  inboxName?: string;
+  partitionsConsumedConcurrently?: number;
+}
+
+type Outcome = 'applied' | 'duplicate' | 'skipped' | 'dead-lettered' | 'retry';
+
+/**
+ * The consumer runtime shared by every service. Per record: decode (bad bytes and contract
+ * violations are dead-lettered), then in ONE database transaction record the event id in the
+ * inbox and apply the handler; a duplicate finds its inbox row and changes nothing. Offsets
+ * are committed only after that transaction. A transient fault pauses just its partition and
+ * retries the same record with capped, jittered backoff; the other partitions go on.
+ */
+export class EventConsumer {
+  private consumer?: Consumer;
+  private dlq?: Producer;
+  private readonly attempts = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly inboxName: string;
+
+  constructor(private readonly opts: EventConsumerOptions) {
+    this.inboxName = opts.inboxName ?? opts.groupId;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.opts;
+    this.dlq = kafka.producer({ allowAutoTopicCreation: false });
+    await this.dlq.connect();
+    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 6,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.dlq?.disconnect().catch(() => undefined);
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
+    const { topic, partition } = batch;
+    let lastDone: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const outcome = await this.process(topic, partition, message);
+      if (outcome === 'retry') {
+        this.retryLater(topic, partition, message.offset, pause);
+        break;
+      }
+      this.attempts.delete(`${topic}/${partition}`);
+      resolveOffset(message.offset);
+      lastDone = message.offset;
+      await heartbeat();
+    }
+    if (lastDone !== undefined) {
+      await this.consumer?.commitOffsets([
+        { topic, partition, offset: (BigInt(lastDone) + 1n).toString() },
+      ]);
+    }
+  }
+
+  private retryLater(topic: string, partition: number, offset: string, pause: () => () => void): void {
+    const key = `${topic}/${partition}`;
+    const attempt = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, attempt);
+    const resume = pause();
+    // Fetch this record again on resume: nothing after it is processed before it succeeds.
+    this.consumer?.seek({ topic, partition, offset });
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      resume();
+    }, backoffDelay(attempt, 200, 10_000));
+    this.timers.add(timer);
+  }
+
+  private async process(topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {
+    const decoded = decodeEvent(message.value);
+    if (!decoded.ok) {
+      return this.deadLetter(topic, partition, message, decoded.reason, decoded.detail);
+    }
+    const envelope = decoded.envelope;
+    const handler = this.opts.handlers[envelope.eventType as keyof EventHandlers] as
+      | ((e: EventEnvelope, manager: unknown) => Promise<void>)
+      | undefined;
+    if (!handler) return this.count(topic, 'skipped');
+    try {
+      const applied = await this.opts.dataSource.transaction(async (manager) => {
+        const fresh = await recordInInbox(manager, this.inboxName, envelope, { topic, partition, offset: message.offset });
+        if (!fresh) return false;
+        await handler(envelope, manager);
+        return true;
+      });
+      if (applied) {
+        m.commitToEffect
+          .labels(this.opts.groupId, envelope.eventType)
+          .observe(Math.max(0, Date.now() - Date.parse(envelope.occurredAt)) / 1000);
+      }
+      return this.count(topic, applied ? 'applied' : 'duplicate');
+    } catch (error) {
+      const failure = classifyFailure(error);
+      m.handlerFailures.labels(this.opts.groupId, failure).inc();
+      if (failure === 'permanent') {
+        return this.deadLetter(topic, partition, message, reasonOf(error), String(error));
+      }
+      this.opts.log.warn(
+        { err: error, topic, partition, offset: message.offset, eventType: envelope.eventType },
+        'transient failure; partition paused, will retry the same record',
+      );
+      return 'retry';
+    }
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: string,
+    detail: string,
+  ): Promise<Outcome> {
+    try {
+      await publishDeadLetter(this.dlq!, this.opts.deadLetterTopic, {
+        reason,
+        error: detail,
+        topic,
+        partition,
+        message,
+        consumerGroup: this.opts.groupId,
+        failedAt: new Date(),
+      });
+    } catch (error) {
+      // Without its dead letter the record must not be skipped: retry it later.
+      this.opts.log.warn({ err: error }, 'dead-letter publish failed; will retry the record');
+      return 'retry';
+    }
+    m.deadLetters.labels(this.opts.groupId, reason).inc();
+    this.opts.log.warn({ topic, partition, offset: message.offset, reason, detail }, 'record dead-lettered');
+    return this.count(topic, 'dead-lettered');
+  }
+
+  private count(topic: string, outcome: Exclude<Outcome, 'retry'>): Outcome {
+    m.consumed.labels(this.opts.groupId, topic, outcome).inc();
+    return outcome;
+  }
+}

@@ -1,0 +1,218 @@
+import type { Kafka, Producer } from 'kafkajs';
+import pg from 'pg';
+
+import { backoffDelay, sleep } from './backoff.js';
+import type { Logger } from './logger.js';
+import type { RelayMetrics } from './metrics.js';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  kafka: Kafka;
+  log: Logger;
+  metrics?: RelayMetrics;
+  /** Rows per producer call. */
+  batchSize?: number;
+  /** Fallback poll when no NOTIFY arrives (a NOTIFY can be missed while reconnecting). */
+  pollIntervalMs?: number;
+  /** How often a standby relay asks for the lock. */
+  standbyIntervalMs?: number;
+  /** Failpoint for crash tests: called after the broker acked a batch, before rows are marked. */
+  afterSendBeforeMark?: () => void;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  envelope: string;
+  headers: Record<string, string>;
+}
+
+// Session-level advisory lock: one active relay per database. Advisory locks are scoped to
+// the current database, so every service can use the same key in its own database.
+const RELAY_LOCK_KEY = 727_001;
+
+/**
+ * Publishes committed outbox rows to Kafka in id order, then marks them. At-least-once: a
+ * crash after the broker's ack and before the mark re-sends the batch, which consumers
+ * drop through their inboxes. A single loop owns the producer, so `send` is never called
+ * concurrently on the idempotent producer (tulios/kafkajs#1005).
+ */
+export class OutboxRelay {
+  private client?: pg.Client;
+  private producer?: Producer;
+  private leader = false;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  /** A NOTIFY arrived while the loop was busy publishing: do not sleep on the next idle. */
+  private notified = false;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly standbyIntervalMs: number;
+
+  constructor(private readonly opts: OutboxRelayOptions) {
+    this.batchSize = opts.batchSize ?? 500;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.standbyIntervalMs = opts.standbyIntervalMs ?? 1000;
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.disconnect();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const client = await this.connect();
+        if (!this.leader && !(await this.acquire(client))) {
+          await this.idle(this.standbyIntervalMs);
+          continue;
+        }
+        const published = await this.publishBatch(client);
+        failures = 0;
+        if (published < this.batchSize) await this.idle(this.pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        this.opts.metrics?.failed();
+        this.opts.log.warn({ err: error, failures }, 'outbox relay: batch failed, will retry');
+        // A broker fault keeps the database session (and so the relay lock); anything else
+        // starts over with a fresh session, as a standby until the lock is won again.
+        if (isKafkaError(error)) await this.resetProducer();
+        else await this.disconnect();
+        await sleep(backoffDelay(failures, 200, 5000));
+      }
+    }
+  }
+
+  private async acquire(client: pg.Client): Promise<boolean> {
+    const { rows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1) AS locked',
+      [RELAY_LOCK_KEY],
+    );
+    if (!rows[0]?.locked) return false;
+    await client.query('LISTEN outbox_inserted');
+    this.leader = true;
+    this.opts.metrics?.leader(true);
+    this.opts.log.info('outbox relay: this instance is now the active relay');
+    return true;
+  }
+
+  private async publishBatch(client: pg.Client): Promise<number> {
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT id, topic, message_key, envelope::text AS envelope, headers
+         FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [this.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    // Grouped by topic, each group in id order: per key, Kafka keeps this order.
+    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    for (const row of rows) {
+      const messages = byTopic.get(row.topic) ?? [];
+      messages.push({ key: row.message_key, value: row.envelope, headers: row.headers });
+      byTopic.set(row.topic, messages);
+    }
+    const producer = await this.connectProducer();
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    this.opts.afterSendBeforeMark?.();
+    await client.query(
+      'UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])',
+      [rows.map((r) => r.id)],
+    );
+    this.opts.metrics?.published(rows.length);
+    return rows.length;
+  }
+
+  private async connect(): Promise<pg.Client> {
+    if (this.client) return this.client;
+    const client = new pg.Client({
+      connectionString: this.opts.databaseUrl,
+      application_name: 'outbox-relay',
+    });
+    // A dropped connection also drops the advisory lock: become a standby and reconnect.
+    client.on('error', (error) => {
+      this.opts.log.warn({ err: error }, 'outbox relay: database connection lost');
+      if (this.client === client) this.forgetClient();
+      this.wake?.();
+    });
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
+    await client.connect();
+    this.client = client;
+    return client;
+  }
+
+  private async connectProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.opts.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+
+  private async resetProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private forgetClient(): void {
+    this.client = undefined;
+    if (this.leader) this.opts.metrics?.leader(false);
+    this.leader = false;
+  }
+
+  private async disconnect(): Promise<void> {
+    const client = this.client;
+    const producer = this.producer;
+    this.forgetClient();
+    this.producer = undefined;
+    await client?.end().catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  /** Waits for a NOTIFY from a committing writer, or the timeout, or stop(). */
+  private idle(ms: number): Promise<void> {
+    if (this.notified || !this.running) {
+      this.notified = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const done = (): void => {
+        clearTimeout(timer);
+        this.notified = false;
+        this.wake = undefined;
+        resolve();
+      };
+      timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+const isKafkaError = (error: unknown): boolean =>
+  error instanceof Error && error.name.startsWith('KafkaJS');

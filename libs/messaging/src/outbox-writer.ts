@@ -1,0 +1,87 @@
+import {
+  HEADERS,
+  currentVersionOf,
+  topicOf,
+  validateEnvelope,
+  type EventEnvelope,
+  type EventPayloads,
+  type EventType,
+} from '@app/contracts';
+import type { EntityManager } from 'typeorm';
+
+import { eventIdFor } from './event-ids.js';
+
+export interface NewEvent<K extends EventType> {
+  eventType: K;
+  aggregateId: string;
+  payload: EventPayloads[K];
+  occurredAt: Date;
+  correlationId: string;
+  causationId: string | null;
+  traceparent?: string;
+}
+
+/**
+ * Appends an event to the outbox inside the caller's transaction: the state change and the
+ * fact that it happened commit (or roll back) together, so no committed change can miss its
+ * event and no event can describe a change that rolled back.
+ */
+export async function appendToOutbox<K extends EventType>(
+  manager: EntityManager,
+  event: NewEvent<K>,
+): Promise<EventEnvelope<EventPayloads[K]>> {
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error('appendToOutbox must run inside the transaction that changes the state');
+  }
+  const topic = topicOf(event.eventType);
+  // Takes (and keeps until commit) the stream's counter row lock: see the migration.
+  const [row] = (await manager.query(
+    `INSERT INTO outbox_streams (topic, aggregate_id, last_sequence) VALUES ($1, $2, 1)
+     ON CONFLICT (topic, aggregate_id)
+     DO UPDATE SET last_sequence = outbox_streams.last_sequence + 1
+     RETURNING last_sequence`,
+    [topic, event.aggregateId],
+  )) as [{ last_sequence: number }];
+  const sequence = row.last_sequence;
+
+  const envelope: EventEnvelope<EventPayloads[K]> = {
+    eventId: eventIdFor(topic, event.aggregateId, sequence),
+    eventType: event.eventType,
+    schemaVersion: currentVersionOf(event.eventType),
+    aggregateId: event.aggregateId,
+    sequence,
+    occurredAt: event.occurredAt.toISOString(),
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    payload: event.payload,
+  };
+  // A contract violation must fail the writer's transaction, not poison every consumer.
+  validateEnvelope(envelope);
+
+  const headers: Record<string, string> = {
+    [HEADERS.eventType]: envelope.eventType,
+    [HEADERS.schemaVersion]: String(envelope.schemaVersion),
+    [HEADERS.eventId]: envelope.eventId,
+    [HEADERS.correlationId]: envelope.correlationId,
+  };
+  if (event.traceparent) headers[HEADERS.traceparent] = event.traceparent;
+
+  await manager.query(
+    `INSERT INTO outbox (event_id, topic, message_key, aggregate_id, sequence, event_type,
+                         schema_version, envelope, headers)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      envelope.eventId,
+      topic,
+      // Every record's key is the orderId (= aggregateId): one order, one partition, one order.
+      envelope.aggregateId,
+      envelope.aggregateId,
+      sequence,
+      envelope.eventType,
+      envelope.schemaVersion,
+      JSON.stringify(envelope),
+      JSON.stringify(headers),
+    ],
+  );
+  return envelope;
+}

@@ -1,0 +1,56 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger, PinoLogger } from 'nestjs-pino';
+
+import { HttpErrorFilter } from './http-error.filter.js';
+import type { ServiceConfig } from './service-config.js';
+import { strictValidationPipe } from './validation.js';
+
+export interface BootstrapOptions {
+  config: ServiceConfig;
+  title: string;
+  description: string;
+  /** Largest JSON body accepted; larger ones get 413. */
+  bodyLimit?: string;
+}
+
+/** Creates, configures and starts one service's HTTP application. */
+export async function bootstrapService(
+  module: unknown,
+  opts: BootstrapOptions,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module as never, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: opts.bodyLimit ?? '64kb' });
+  app.useGlobalPipes(strictValidationPipe());
+  const log = await app.resolve(PinoLogger);
+  app.useGlobalFilters(new HttpErrorFilter(log.logger));
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(opts.title).setDescription(opts.description).setVersion('1').build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  const host = process.env.HOST ?? '127.0.0.1';
+  try {
+    await app.listen(opts.config.port, host);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      log.logger.error(
+        `port ${host}:${opts.config.port} is busy: stop what listens there or set PORT for ${opts.config.name}`,
+      );
+      await app.close();
+      process.exit(1);
+    }
+    throw error;
+  }
+  log.logger.info({ port: opts.config.port }, `${opts.config.name} listening`);
+  return app;
+}

@@ -1,0 +1,63 @@
+import { EventConsumer, backoffDelay, sleep, type EventHandlers } from '@app/messaging';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { PinoLogger } from 'nestjs-pino';
+import type { DataSource } from 'typeorm';
+
+export interface ConsumerSpec {
+  groupId: string;
+  topics: string[];
+  deadLetterTopic: string;
+  handlers: EventHandlers;
+}
+
+/**
+ * Runs one EventConsumer for the life of the process. Start-up does not wait for the broker:
+ * the HTTP API comes up (readiness says whether Kafka answers) and the consumer joins its
+ * group as soon as it can.
+ */
+export abstract class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer?: EventConsumer;
+  private stopping = false;
+  private starting?: Promise<void>;
+
+  protected constructor(
+    private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  protected abstract spec(): ConsumerSpec;
+
+  onApplicationBootstrap(): void {
+    this.starting = this.startWithRetry();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
+    await this.consumer?.stop();
+  }
+
+  private async startWithRetry(): Promise<void> {
+    const spec = this.spec();
+    for (let attempt = 1; !this.stopping; attempt += 1) {
+      const consumer = new EventConsumer({
+        kafka: this.kafka,
+        dataSource: this.dataSource,
+        log: this.logger.logger,
+        ...spec,
+      });
+      try {
+        await consumer.start();
+        this.consumer = consumer;
+        this.logger.info({ groupId: spec.groupId, topics: spec.topics }, 'consumer started');
+        return;
+      } catch (error) {
+        await consumer.stop();
+        this.logger.warn({ err: error, attempt }, 'consumer could not start; retrying');
+        await sleep(backoffDelay(attempt, 500, 10_000));
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Response } from 'express';
+
+import type { Logger } from '@app/messaging';
+
+/**
+ * Every error leaves as JSON. Body-parser faults (malformed JSON, a body over the limit)
+ * carry their own 4xx status and are client mistakes, not 500s. Anything unexpected is a
+ * 500 whose details stay in the log.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  constructor(private readonly log: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      response
+        .status(exception.getStatus())
+        .json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
+      return;
+    }
+    const status = clientStatusOf(exception);
+    if (status) {
+      response.status(status).json({
+        statusCode: status,
+        error: status === 413 ? 'Payload Too Large' : 'Bad Request',
+        message: (exception as Error).message,
+      });
+      return;
+    }
+    this.log.error({ err: exception }, 'unhandled error');
+    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'An unexpected error occurred; it has been logged.',
+    });
+  }
+}
+
+function clientStatusOf(exception: unknown): number | undefined {
+  const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}

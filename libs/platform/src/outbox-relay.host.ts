@@ -1,0 +1,50 @@
+import { OutboxRelay, relayMetrics } from '@app/messaging';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+
+import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
+
+/**
+ * Runs this service's outbox relay for the life of the process. Every instance runs one;
+ * the relay's advisory lock lets exactly one of them publish.
+ */
+@Injectable()
+export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly relay: OutboxRelay;
+
+  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig, kafka: Kafka, logger: PinoLogger) {
+    logger.setContext('outbox-relay');
+    this.relay = new OutboxRelay({
+      databaseUrl: config.databaseUrl,
+      kafka,
+      log: logger.logger,
+      metrics: relayMetrics,
+      batchSize: Number(process.env.RELAY_BATCH_SIZE ?? 500),
+      afterSendBeforeMark: crashFailpoint(),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+}
+
+/**
+ * FAULT_RELAY_CRASH_AFTER_SEND=1 makes the process die (SIGKILL) right after the broker
+ * acknowledged a batch and before the rows are marked published: the crash window that the
+ * at-least-once relay and the consumers' inboxes must survive. Off unless set; tests only.
+ */
+function crashFailpoint(): (() => void) | undefined {
+  if (process.env.FAULT_RELAY_CRASH_AFTER_SEND !== '1') return undefined;
+  return () => process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,74 @@
+import { CreateMessagingTables1732500000000 } from '@app/messaging';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { collectDefaultMetrics, register } from 'prom-client';
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+
+import { HealthController } from './health.controller.js';
+import { kafkaProvider } from './kafka.provider.js';
+import { KafkaHealthIndicator } from './kafka.health.js';
+import { MetricsController } from './metrics.controller.js';
+import { runMigrationsLocked } from './migrations.js';
+import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
+
+export interface PlatformOptions {
+  config: ServiceConfig;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Connections in this service's pool. */
+  poolSize?: number;
+}
+
+/**
+ * What every service shares: config, JSON logs, its database (migrated at start), the Kafka
+ * client, health and metrics endpoints.
+ */
+@Module({})
+export class PlatformModule {
+  static forService(opts: PlatformOptions): DynamicModule {
+    if (!register.getSingleMetric('process_cpu_seconds_total')) {
+      collectDefaultMetrics({ labels: { service: opts.config.name } });
+    }
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: opts.config.logLevel,
+            base: { service: opts.config.name },
+            genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+            customProps: (req) => ({ correlationId: req.headers['x-correlation-id'] }),
+            autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+          },
+        }),
+        TerminusModule,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            type: 'postgres' as const,
+            url: opts.config.databaseUrl,
+            entities: opts.entities,
+            migrations: [CreateMessagingTables1732500000000, ...(opts.migrations as never[])],
+            synchronize: false,
+            migrationsRun: false,
+            applicationName: opts.config.name,
+            extra: { max: opts.poolSize ?? 10 },
+          }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            await runMigrationsLocked(dataSource);
+            return dataSource;
+          },
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [{ provide: SERVICE_CONFIG, useValue: opts.config }, kafkaProvider, KafkaHealthIndicator],
+      exports: [SERVICE_CONFIG, kafkaProvider],
+    };
+  }
+}

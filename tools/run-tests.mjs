@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm test`: lint, typecheck + build, unit tests, then integration and end-to-end tests
+// against ONE real PostgreSQL and ONE real Kafka broker that this script starts (through the
+// project's launcher) and stops by pid at the end. The last line is "N passed, N failed".
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const results = join(root, '.test-results');
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const lines = [];
+
+function run(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function check(name, cmd, args) {
+  const started = Date.now();
+  console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
+  const code = await run(cmd, args);
+  const ok = code === 0;
+  if (ok) passed += 1;
+  else failed += 1;
+  lines.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return ok;
+}
+
+async function vitest(name, projects, env = {}) {
+  const started = Date.now();
+  const out = join(results, `${name}.json`);
+  const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile=${out}`];
+  console.log(`\n=== ${name}: npx ${args.join(' ')}`);
+  const code = await run('npx', args, env);
+  let p = 0;
+  let f = 0;
+  if (existsSync(out)) {
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    p = report.numPassedTests;
+    f = report.numFailedTests;
+    // A suite that failed to load counts as a failure even though no test ran.
+    f += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  }
+  if (code !== 0 && f === 0) f = 1;
+  passed += p;
+  failed += f;
+  lines.push(`${code === 0 ? 'ok  ' : 'FAIL'} ${name}: ${p} passed, ${f} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** Starts the launcher's infra profile and resolves with its brokers and admin URL. */
+function startInfra() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'dist/tools/stack.js'), 'infra', '--profile', 'test'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      buffer += chunk;
+      const match = /^READY (.*)$/m.exec(buffer);
+      if (match) resolve({ child, info: JSON.parse(match[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`infrastructure exited with ${code} before it was ready`)));
+  });
+}
+
+function stopInfra(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.removeAllListeners('exit');
+    child.on('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const started = Date.now();
+await check('lint', 'npx', ['eslint', '.']);
+const typed = await check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+const built = await check('build', 'npm', ['run', '--silent', 'build']);
+await vitest('unit', ['unit']);
+
+if (built && typed) {
+  let infra;
+  try {
+    infra = await startInfra();
+    await vitest('integration+e2e', ['int', 'e2e'], {
+      KAFKA_BROKERS: infra.info.brokers.join(','),
+      DATABASE_URL: infra.info.adminUrl,
+    });
+  } catch (error) {
+    console.error(error);
+    failed += 1;
+    lines.push(`FAIL infrastructure: ${error.message}`);
+  } finally {
+    if (infra) await stopInfra(infra.child);
+  }
+} else {
+  failed += 1;
+  lines.push('FAIL integration+e2e: not run (the build failed)');
+}
+
+console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+for (const line of lines) console.log(line);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
