@@ -20,6 +20,7 @@ const plugins = [
 const resolve = {
   alias: [
     { find: /^@app\/testing\/vitest$/, replacement: here('./libs/testing/src/test-infra.ts') },
+    { find: /^@app\/testing\/e2e$/, replacement: here('./libs/testing/src/e2e-stack.ts') },
     { find: /^@app\/contracts$/, replacement: here('./libs/contracts/src/index.ts') },
     { find: /^@app\/messaging$/, replacement: here('./libs/messaging/src/index.ts') },
     { find: /^@app\/platform$/, replacement: here('./libs/platform/src/index.ts') },
@@ -37,7 +38,12 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'unit',
-          include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'tools/**/*.spec.ts', 'test/**/*.spec.ts'],
+          include: [
+            'apps/**/*.spec.ts',
+            'libs/**/*.spec.ts',
+            'tools/**/*.spec.ts',
+            'test/**/*.spec.ts',
+          ],
         },
       },
       {
@@ -57,7 +63,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e-spec.ts', 'apps/**/*.e2e-spec.ts'],
-          globalSetup: ['./libs/testing/src/global-setup.ts'],
+          globalSetup: ['./libs/testing/src/e2e-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,

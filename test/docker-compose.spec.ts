@@ -375,7 +375,10 @@ function environment(svc: ComposeService): Record<string, string> {
   const env = svc.environment ?? {};
   if (Array.isArray(env)) {
     return Object.fromEntries(
-      env.map((entry) => [entry.split('=')[0], entry.slice(entry.indexOf('=') + 1)]),
+      env.map((entry: string): [string, string] => [
+        entry.split('=')[0] ?? entry,
+        entry.slice(entry.indexOf('=') + 1),
+      ]),
     );
   }
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value ?? '')]));

@@ -17,7 +17,11 @@ const lines = [];
 
 function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -36,7 +40,14 @@ async function check(name, cmd, args) {
 async function vitest(name, projects, env = {}) {
   const started = Date.now();
   const out = join(results, `${name}.json`);
-  const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile=${out}`];
+  const args = [
+    'vitest',
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile=${out}`,
+  ];
   console.log(`\n=== ${name}: npx ${args.join(' ')}`);
   const code = await run('npx', args, env);
   let p = 0;
@@ -46,21 +57,29 @@ async function vitest(name, projects, env = {}) {
     p = report.numPassedTests;
     f = report.numFailedTests;
     // A suite that failed to load counts as a failure even though no test ran.
-    f += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+    f += report.testResults.filter(
+      (r) => r.status === 'failed' && r.assertionResults.length === 0,
+    ).length;
   }
   if (code !== 0 && f === 0) f = 1;
   passed += p;
   failed += f;
-  lines.push(`${code === 0 ? 'ok  ' : 'FAIL'} ${name}: ${p} passed, ${f} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  lines.push(
+    `${code === 0 ? 'ok  ' : 'FAIL'} ${name}: ${p} passed, ${f} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 /** Starts the launcher's infra profile and resolves with its brokers and admin URL. */
 function startInfra() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/tools/stack.js'), 'infra', '--profile', 'test'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(root, 'dist/tools/stack.js'), 'infra', '--profile', 'test'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let buffer = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
@@ -68,7 +87,9 @@ function startInfra() {
       const match = /^READY (.*)$/m.exec(buffer);
       if (match) resolve({ child, info: JSON.parse(match[1]) });
     });
-    child.on('exit', (code) => reject(new Error(`infrastructure exited with ${code} before it was ready`)));
+    child.on('exit', (code) =>
+      reject(new Error(`infrastructure exited with ${code} before it was ready`)),
+    );
   });
 }
 
@@ -82,7 +103,7 @@ function stopInfra(child) {
 }
 
 const started = Date.now();
-await check('lint', 'npx', ['eslint', '.']);
+await check('lint', 'npm', ['run', '--silent', 'lint']);
 const typed = await check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 const built = await check('build', 'npm', ['run', '--silent', 'build']);
 await vitest('unit', ['unit']);

@@ -2,6 +2,7 @@
  * `npm start`, `npm run demo` and the test runner's infrastructure, in one launcher:
  *   node dist/tools/stack.js start [--profile dev]   infra + three services until Ctrl-C
  *   node dist/tools/stack.js demo  [--once]          the same, plus the scripted saga demo
+ *   (--port-offset N moves the services from 3001-3003 to 3001+N-3003+N)
  *   node dist/tools/stack.js infra [--profile test]  infra only (prints READY <json>)
  * Everything started here is stopped here, by pid, on Ctrl-C / SIGTERM / exit.
  */
@@ -13,7 +14,11 @@ import { runDemoScenario } from './demo-scenario.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { profile: { type: 'string' }, once: { type: 'boolean', default: false } },
+  options: {
+    profile: { type: 'string' },
+    once: { type: 'boolean', default: false },
+    'port-offset': { type: 'string', default: '0' },
+  },
 });
 const command = positionals[0] ?? 'start';
 const profile = (values.profile ?? (command === 'infra' ? 'test' : 'dev')) as Profile;
@@ -38,17 +43,20 @@ async function main(): Promise<void> {
   if (command === 'infra') {
     const infra = await startInfra({ profile, log: say });
     shutdown = () => infra.stop();
-    console.log(`READY ${JSON.stringify({ brokers: infra.brokers, adminUrl: infra.databaseUrl('postgres') })}`);
+    console.log(
+      `READY ${JSON.stringify({ brokers: infra.brokers, adminUrl: infra.databaseUrl('postgres') })}`,
+    );
     return;
   }
   if (command !== 'start' && command !== 'demo') {
     throw new LauncherError(`unknown command "${command}" (use start, demo or infra)`);
   }
   const started = Date.now();
-  const stack = await startStack({ profile, log: say });
+  const stack = await startStack({ profile, log: say, portOffset: Number(values['port-offset']) });
   shutdown = () => stack.stop();
   say(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-  for (const [name, proc] of stack.services) say(`  ${name.padEnd(16)} ${proc.url}  (docs: ${proc.url}/docs)`);
+  for (const [name, proc] of stack.services)
+    say(`  ${name.padEnd(16)} ${proc.url}  (docs: ${proc.url}/docs)`);
   say(`  kafka            ${stack.infra.brokers.join(',')}`);
   say(`  postgres         ${stack.infra.databaseUrl('<db>')}`);
   if (command === 'demo') {

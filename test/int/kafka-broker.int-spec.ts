@@ -15,7 +15,11 @@ describe('Kafka broker started by the launcher', () => {
   let kafka: Kafka;
 
   beforeAll(async () => {
-    kafka = new Kafka({ clientId: 'broker-proof', brokers: testBrokers(), logLevel: logLevel.ERROR });
+    kafka = new Kafka({
+      clientId: 'broker-proof',
+      brokers: testBrokers(),
+      logLevel: logLevel.ERROR,
+    });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
@@ -73,7 +77,10 @@ describe('Kafka broker started by the launcher', () => {
     const latest = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
     // A partition that got no record has no committed offset (-1).
-    const committedSum = committed!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+    const committedSum = committed!.partitions.reduce(
+      (n, p) => n + Math.max(0, Number(p.offset)),
+      0,
+    );
     const endSum = latest.reduce((n, p) => n + Number(p.high), 0);
     expect(committedSum).toBe(messages.length);
     expect(endSum).toBe(messages.length);

@@ -1,4 +1,10 @@
-import { Clock, OutboxRelayHost, PlatformModule, SystemClock, readServiceConfig } from '@app/platform';
+import {
+  Clock,
+  OutboxRelayHost,
+  PlatformModule,
+  SystemClock,
+  readServiceConfig,
+} from '@app/platform';
 import { Module } from '@nestjs/common';
 
 import { OrdersController } from './api/orders.controller.js';

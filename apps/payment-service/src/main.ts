@@ -7,5 +7,6 @@ import { PaymentServiceModule, config } from './payment-service.module.js';
 await bootstrapService(PaymentServiceModule, {
   config,
   title: 'payment-service',
-  description: 'Authorizes, rejects and refunds payments against customer credit; publishes payment.events.',
+  description:
+    'Authorizes, rejects and refunds payments against customer credit; publishes payment.events.',
 });

@@ -1,4 +1,10 @@
-import { Clock, OutboxRelayHost, PlatformModule, SystemClock, readServiceConfig } from '@app/platform';
+import {
+  Clock,
+  OutboxRelayHost,
+  PlatformModule,
+  SystemClock,
+  readServiceConfig,
+} from '@app/platform';
 import { Module } from '@nestjs/common';
 
 import { PaymentsController } from './api/payments.controller.js';
@@ -10,7 +16,10 @@ import { OrderEventsConsumer } from './infrastructure/order-events.consumer.js';
 import { PaymentEntity } from './infrastructure/payment.entity.js';
 import { PaymentRepository } from './infrastructure/payment.repository.js';
 
-export const config = readServiceConfig('payment-service', { port: 3002, database: 'payment_service' });
+export const config = readServiceConfig('payment-service', {
+  port: 3002,
+  database: 'payment_service',
+});
 
 @Module({
   imports: [

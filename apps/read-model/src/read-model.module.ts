@@ -11,7 +11,9 @@ import { ViewsQueries } from './queries/views.queries.js';
 export const config = readServiceConfig('read-model', { port: 3003, database: 'read_model' });
 
 @Module({
-  imports: [PlatformModule.forService({ config, entities: [], migrations: [CreateViews1732500000300] })],
+  imports: [
+    PlatformModule.forService({ config, entities: [], migrations: [CreateViews1732500000300] }),
+  ],
   controllers: [ViewsController, AdminController],
   providers: [ViewsQueries, ViewsConsumer, AdminTokenGuard],
 })

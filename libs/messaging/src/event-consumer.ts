@@ -66,20 +66,20 @@ export class EventConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
+    const { batch } = payload;
     const { topic, partition } = batch;
     let lastDone: string | undefined;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
+      if (!payload.isRunning() || payload.isStale()) break;
       const outcome = await this.process(topic, partition, message);
       if (outcome === 'retry') {
-        this.retryLater(topic, partition, message.offset, pause);
+        this.retryLater(topic, partition, message.offset, () => payload.pause());
         break;
       }
       this.attempts.delete(`${topic}/${partition}`);
-      resolveOffset(message.offset);
+      payload.resolveOffset(message.offset);
       lastDone = message.offset;
-      await heartbeat();
+      await payload.heartbeat();
     }
     if (lastDone !== undefined) {
       await this.consumer?.commitOffsets([
@@ -88,17 +88,25 @@ export class EventConsumer {
     }
   }
 
-  private retryLater(topic: string, partition: number, offset: string, pause: () => () => void): void {
+  private retryLater(
+    topic: string,
+    partition: number,
+    offset: string,
+    pause: () => () => void,
+  ): void {
     const key = `${topic}/${partition}`;
     const attempt = (this.attempts.get(key) ?? 0) + 1;
     this.attempts.set(key, attempt);
     const resume = pause();
     // Fetch this record again on resume: nothing after it is processed before it succeeds.
     this.consumer?.seek({ topic, partition, offset });
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      resume();
-    }, backoffDelay(attempt, 200, 10_000));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        resume();
+      },
+      backoffDelay(attempt, 200, 10_000),
+    );
     this.timers.add(timer);
   }
 
@@ -109,12 +117,15 @@ export class EventConsumer {
     }
     const envelope = decoded.envelope;
     const handler = this.opts.handlers[envelope.eventType as keyof EventHandlers] as
-      | ((e: EventEnvelope, manager: unknown) => Promise<void>)
-      | undefined;
+      ((e: EventEnvelope, manager: unknown) => Promise<void>) | undefined;
     if (!handler) return this.count(topic, 'skipped');
     try {
       const applied = await this.opts.dataSource.transaction(async (manager) => {
-        const fresh = await recordInInbox(manager, this.inboxName, envelope, { topic, partition, offset: message.offset });
+        const fresh = await recordInInbox(manager, this.inboxName, envelope, {
+          topic,
+          partition,
+          offset: message.offset,
+        });
         if (!fresh) return false;
         await handler(envelope, manager);
         return true;
@@ -162,7 +173,10 @@ export class EventConsumer {
       return 'retry';
     }
     m.deadLetters.labels(this.opts.groupId, reason).inc();
-    this.opts.log.warn({ topic, partition, offset: message.offset, reason, detail }, 'record dead-lettered');
+    this.opts.log.warn(
+      { topic, partition, offset: message.offset, reason, detail },
+      'record dead-lettered',
+    );
     return this.count(topic, 'dead-lettered');
   }
 

@@ -7,5 +7,8 @@ import type { EntityManager } from 'typeorm';
  * Nothing about retries, dedupe or dead letters: the runtime owns those.
  */
 export type EventHandlers = {
-  [K in EventType]?: (event: EventEnvelope<EventPayloads[K]>, manager: EntityManager) => Promise<void>;
+  [K in EventType]?: (
+    event: EventEnvelope<EventPayloads[K]>,
+    manager: EntityManager,
+  ) => Promise<void>;
 };

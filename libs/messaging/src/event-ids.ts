@@ -11,4 +11,5 @@ export const eventIdFor = (topic: string, aggregateId: string, sequence: number)
   uuidv5(`event:${topic}:${aggregateId}:${sequence}`, NAMESPACE);
 
 /** An id derived from a client's key (e.g. Idempotency-Key -> orderId). */
-export const idFromKey = (scope: string, key: string): string => uuidv5(`${scope}:${key}`, NAMESPACE);
+export const idFromKey = (scope: string, key: string): string =>
+  uuidv5(`${scope}:${key}`, NAMESPACE);

@@ -12,12 +12,12 @@ export async function recordInInbox(
   envelope: EventEnvelope,
   origin: { topic: string; partition: number; offset: string },
 ): Promise<boolean> {
-  const rows = (await manager.query(
+  const rows = await manager.query<unknown[]>(
     `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (consumer, event_id) DO NOTHING
      RETURNING event_id`,
     [consumer, envelope.eventId, envelope.eventType, origin.topic, origin.partition, origin.offset],
-  )) as unknown[];
+  );
   return rows.length > 0;
 }

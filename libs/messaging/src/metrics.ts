@@ -11,15 +11,21 @@ function once<T>(name: string, make: () => T): T {
 export const messagingMetrics = {
   relayPublished: once(
     'outbox_relay_published_total',
-    () => new Counter({ name: 'outbox_relay_published_total', help: 'Outbox rows published to Kafka' }),
+    () =>
+      new Counter({ name: 'outbox_relay_published_total', help: 'Outbox rows published to Kafka' }),
   ),
   relayFailures: once(
     'outbox_relay_failures_total',
-    () => new Counter({ name: 'outbox_relay_failures_total', help: 'Relay batches that failed and will be retried' }),
+    () =>
+      new Counter({
+        name: 'outbox_relay_failures_total',
+        help: 'Relay batches that failed and will be retried',
+      }),
   ),
   relayLeader: once(
     'outbox_relay_leader',
-    () => new Gauge({ name: 'outbox_relay_leader', help: '1 when this instance holds the relay lock' }),
+    () =>
+      new Gauge({ name: 'outbox_relay_leader', help: '1 when this instance holds the relay lock' }),
   ),
   consumed: once(
     'consumer_events_total',

@@ -120,7 +120,10 @@ export class OutboxRelay {
     );
     if (rows.length === 0) return 0;
     // Grouped by topic, each group in id order: per key, Kafka keeps this order.
-    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    const byTopic = new Map<
+      string,
+      { key: string; value: string; headers: Record<string, string> }[]
+    >();
     for (const row of rows) {
       const messages = byTopic.get(row.topic) ?? [];
       messages.push({ key: row.message_key, value: row.envelope, headers: row.headers });

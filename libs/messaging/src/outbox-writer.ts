@@ -35,13 +35,13 @@ export async function appendToOutbox<K extends EventType>(
   }
   const topic = topicOf(event.eventType);
   // Takes (and keeps until commit) the stream's counter row lock: see the migration.
-  const [row] = (await manager.query(
+  const [row] = await manager.query<[{ last_sequence: number }]>(
     `INSERT INTO outbox_streams (topic, aggregate_id, last_sequence) VALUES ($1, $2, 1)
      ON CONFLICT (topic, aggregate_id)
      DO UPDATE SET last_sequence = outbox_streams.last_sequence + 1
      RETURNING last_sequence`,
     [topic, event.aggregateId],
-  )) as [{ last_sequence: number }];
+  );
   const sequence = row.last_sequence;
 
   const envelope: EventEnvelope<EventPayloads[K]> = {

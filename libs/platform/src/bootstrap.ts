@@ -34,7 +34,11 @@ export async function bootstrapService(
 
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(opts.title).setDescription(opts.description).setVersion('1').build(),
+    new DocumentBuilder()
+      .setTitle(opts.title)
+      .setDescription(opts.description)
+      .setVersion('1')
+      .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 

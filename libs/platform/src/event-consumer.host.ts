@@ -16,7 +16,9 @@ export interface ConsumerSpec {
  * the HTTP API comes up (readiness says whether Kafka answers) and the consumer joins its
  * group as soon as it can.
  */
-export abstract class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export abstract class EventConsumerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private consumer?: EventConsumer;
   private stopping = false;
   private starting?: Promise<void>;

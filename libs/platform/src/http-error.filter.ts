@@ -24,7 +24,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       const body = exception.getResponse();
       response
         .status(exception.getStatus())
-        .json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
+        .json(
+          typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body,
+        );
       return;
     }
     const status = clientStatusOf(exception);

@@ -31,7 +31,9 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   onApplicationBootstrap(): void {
-    this.relay.start();
+    // OUTBOX_RELAY=off: an API/consumer-only instance (another instance relays). Crash tests
+    // use it to hold committed rows unpublished while the process is killed.
+    if (process.env.OUTBOX_RELAY !== 'off') this.relay.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -67,7 +67,11 @@ export class PlatformModule {
         }),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [{ provide: SERVICE_CONFIG, useValue: opts.config }, kafkaProvider, KafkaHealthIndicator],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: opts.config },
+        kafkaProvider,
+        KafkaHealthIndicator,
+      ],
       exports: [SERVICE_CONFIG, kafkaProvider],
     };
   }

@@ -23,7 +23,10 @@ export function readServiceConfig(
     port,
     databaseUrl:
       env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:5433/${defaults.database}`,
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

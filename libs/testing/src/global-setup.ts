@@ -18,7 +18,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Several projects (int, e2e) list this setup; within one vitest process they share it.
   const shared = globalThis as { __orderlogInfra?: Promise<Infra> };
   const first = !shared.__orderlogInfra;
-  shared.__orderlogInfra ??= startInfra({ profile: 'test', log: (line) => console.log(`[infra] ${line}`) });
+  shared.__orderlogInfra ??= startInfra({
+    profile: 'test',
+    log: (line) => console.log(`[infra] ${line}`),
+  });
   const infra = await shared.__orderlogInfra;
   project.provide('brokers', infra.brokers);
   project.provide('adminDatabaseUrl', infra.databaseUrl('postgres'));

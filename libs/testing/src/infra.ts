@@ -1,19 +1,24 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { startKafkaBroker, type KafkaBroker } from './kafka-broker.js';
-import { PidRegistry } from './pid-registry.js';
+import { PidRegistry, isAlive } from './pid-registry.js';
 import { createDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
 import { runDir } from './project-paths.js';
 import { ensureTopics } from './topics.js';
 
-export type Profile = 'dev' | 'test' | 'bench';
+export type Profile = 'dev' | 'test' | 'bench' | 'smoke';
 
-/** Default ports per profile, so `npm test` never collides with a running `npm start`. */
-const PORTS: Record<Profile, { kafka: number; controller: number; postgres: number }> = {
+/** Fixed ports per profile, so none collides with `npm start` (tests take free ports). */
+const PORTS: Record<
+  Exclude<Profile, 'test'>,
+  { kafka: number; controller: number; postgres: number }
+> = {
   dev: { kafka: 9092, controller: 9093, postgres: 5433 },
-  test: { kafka: 19092, controller: 19093, postgres: 15433 },
   bench: { kafka: 29092, controller: 29093, postgres: 25433 },
+  // The launcher's own end-to-end check (start, Ctrl-C, nothing left running).
+  smoke: { kafka: 39092, controller: 39093, postgres: 35433 },
 };
 
 export interface Infra {
@@ -44,17 +49,27 @@ export interface StartInfraOptions {
 export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? (() => undefined);
-  const dir = runDir(opts.profile);
+  // Test runs may overlap (two terminals, parallel agents): each gets its own folder and
+  // free ports, and only the folders of launchers that no longer run are reaped.
+  const isolated = opts.profile === 'test';
+  if (isolated) await reapOrphanedRuns(runDir(opts.profile), log);
+  const dir = isolated ? join(runDir(opts.profile), String(process.pid)) : runDir(opts.profile);
   mkdirSync(dir, { recursive: true });
   const registry = new PidRegistry(dir);
   // Reap only what this call owns: attaching to a broker or database (KAFKA_BROKERS,
   // DATABASE_URL) must never touch the processes of the launcher that started them.
   const owned = (name: string): boolean =>
-    name === 'kafka' ? !env.KAFKA_BROKERS : name === 'postgres' ? !env.DATABASE_URL : !env.KAFKA_BROKERS && !env.DATABASE_URL;
+    name === 'kafka'
+      ? !env.KAFKA_BROKERS
+      : name === 'postgres'
+        ? !env.DATABASE_URL
+        : !env.KAFKA_BROKERS && !env.DATABASE_URL;
   for (const stale of await registry.reapStale((e) => owned(e.name))) {
     log(`stopped ${stale.name} (pid ${stale.pid}) left running by an earlier, interrupted run`);
   }
-  const ports = PORTS[opts.profile];
+  const ports = isolated
+    ? { kafka: await freePort(), controller: await freePort(), postgres: await freePort() }
+    : PORTS[opts.profile as Exclude<Profile, 'test'>];
   const kafkaPort = Number(env.KAFKA_PORT ?? ports.kafka);
 
   const [kafka, postgres] = await Promise.all([
@@ -114,8 +129,34 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
       stopped = true;
       // Kafka first: services are stopped by their owner before this is called.
       await kafka?.stop();
-      await postgres?.stop();
+      await postgres?.destroy();
       rmSync(infoFile, { force: true });
+      if (isolated && registry.list().length === 0) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Stops what crashed earlier test runs left behind (their launcher pid is gone). */
+async function reapOrphanedRuns(parent: string, log: (line: string) => void): Promise<void> {
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    const owner = Number(name);
+    if (!Number.isInteger(owner) || isAlive(owner)) continue;
+    const orphan = new PidRegistry(join(parent, name));
+    for (const stale of await orphan.reapStale()) {
+      log(`stopped ${stale.name} (pid ${stale.pid}) left running by an interrupted test run`);
+    }
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

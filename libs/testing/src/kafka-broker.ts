@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { ensureKafkaClasspath } from './kafka-runtime.js';
-import { PidRegistry, isAlive, signal, waitForExit } from './pid-registry.js';
+import { type PidRegistry, isAlive, signal, waitForExit } from './pid-registry.js';
 import { LauncherError, assertPortFree } from './ports.js';
 
 export interface KafkaBrokerOptions {

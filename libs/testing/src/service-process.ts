@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { PidRegistry, isAlive, signal, waitForExit } from './pid-registry.js';
+import { type PidRegistry, isAlive, signal, waitForExit } from './pid-registry.js';
 import { LauncherError } from './ports.js';
 import { projectRoot } from './project-paths.js';
 

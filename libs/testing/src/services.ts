@@ -10,7 +10,22 @@ export interface ServiceSpec {
 }
 
 export const SERVICES: readonly ServiceSpec[] = [
-  { name: 'order-service', entry: 'dist/apps/order-service/src/main.js', port: 3001, database: 'order_service' },
-  { name: 'payment-service', entry: 'dist/apps/payment-service/src/main.js', port: 3002, database: 'payment_service' },
-  { name: 'read-model', entry: 'dist/apps/read-model/src/main.js', port: 3003, database: 'read_model' },
+  {
+    name: 'order-service',
+    entry: 'dist/apps/order-service/src/main.js',
+    port: 3001,
+    database: 'order_service',
+  },
+  {
+    name: 'payment-service',
+    entry: 'dist/apps/payment-service/src/main.js',
+    port: 3002,
+    database: 'payment_service',
+  },
+  {
+    name: 'read-model',
+    entry: 'dist/apps/read-model/src/main.js',
+    port: 3003,
+    database: 'read_model',
+  },
 ];

@@ -20,7 +20,11 @@ export interface Stack {
   readonly services: Map<ServiceSpec['name'], ServiceProcess>;
   url(service: ServiceSpec['name']): string;
   /** Starts (another instance of) a service against the stack's infra. */
-  startService(name: ServiceSpec['name'], instance?: string, portOverride?: number): Promise<ServiceProcess>;
+  startService(
+    name: ServiceSpec['name'],
+    instance?: string,
+    portOverride?: number,
+  ): Promise<ServiceProcess>;
   envFor(name: ServiceSpec['name']): NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }

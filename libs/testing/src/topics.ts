@@ -7,7 +7,11 @@ export async function ensureTopics(
   topics: readonly string[] = ALL_TOPICS,
   numPartitions = DEFAULT_PARTITIONS,
 ): Promise<void> {
-  const admin = new Kafka({ clientId: 'launcher-topics', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'launcher-topics',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

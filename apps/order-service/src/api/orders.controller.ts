@@ -35,7 +35,11 @@ export class OrdersController {
   ) {}
 
   @Post()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body -> the same order' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key + same body -> the same order',
+  })
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
   @ApiResponse({ status: 201, type: OrderResponse })
   async place(
@@ -50,7 +54,9 @@ export class OrdersController {
         statusCode: 400,
         error: 'Bad Request',
         message: 'Idempotency-Key must be 1-200 printable ASCII characters',
-        fields: [{ field: 'Idempotency-Key', problems: ['must be 1-200 printable ASCII characters'] }],
+        fields: [
+          { field: 'Idempotency-Key', problems: ['must be 1-200 printable ASCII characters'] },
+        ],
       });
     }
     const { order, created } = await this.placeOrder.execute({

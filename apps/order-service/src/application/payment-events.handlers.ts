@@ -57,7 +57,10 @@ export class PaymentEventsHandlers {
     }
     const decision = decide(record.order);
     if (decision.kind === 'ignored') {
-      this.logger.info({ orderId: record.order.orderId, eventType: event.eventType, reason: decision.reason }, 'transition ignored');
+      this.logger.info(
+        { orderId: record.order.orderId, eventType: event.eventType, reason: decision.reason },
+        'transition ignored',
+      );
       return;
     }
     const now = this.clock.now();

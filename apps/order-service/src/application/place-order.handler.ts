@@ -65,7 +65,8 @@ export class PlaceOrderHandler {
         return { order, created: true };
       }
       const existing = await this.orders.lock(manager, orderId);
-      if (!existing || existing.requestHash !== requestHash) throw new IdempotencyKeyReusedError(orderId);
+      if (!existing || existing.requestHash !== requestHash)
+        throw new IdempotencyKeyReusedError(orderId);
       return { order: existing.order, created: false };
     });
   }

@@ -1,4 +1,11 @@
-import { BadRequestException, Controller, Get, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
 import { CreditPolicy } from '../application/credit-policy.js';
@@ -17,7 +24,11 @@ export class PaymentsController {
   async payment(@Param('orderId', new ParseUUIDPipe()) orderId: string) {
     const payment = await this.payments.findPayment(orderId);
     if (!payment) {
-      throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `no payment for order ${orderId} (yet)` });
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `no payment for order ${orderId} (yet)`,
+      });
     }
     const { reason, ...rest } = payment;
     return { ...rest, ...(reason ? { reason } : {}) };
@@ -36,7 +47,10 @@ export class PaymentsController {
     }
     return (
       (await this.payments.findAccount(customerId)) ??
-      openAccount(customerId, { creditLimit: this.policy.defaultCreditLimit, currency: this.policy.defaultCurrency })
+      openAccount(customerId, {
+        creditLimit: this.policy.defaultCreditLimit,
+        currency: this.policy.defaultCurrency,
+      })
     );
   }
 }

@@ -27,7 +27,10 @@ export class OrderEventsHandlers {
     };
   }
 
-  private async onOrderCreated(event: EventEnvelope<OrderCreatedPayload>, manager: EntityManager): Promise<void> {
+  private async onOrderCreated(
+    event: EventEnvelope<OrderCreatedPayload>,
+    manager: EntityManager,
+  ): Promise<void> {
     const order = event.payload;
     const account = await this.payments.lockAccount(
       manager,
@@ -59,15 +62,21 @@ export class OrderEventsHandlers {
       occurredAt: now,
       correlationId: event.correlationId,
       causationId: event.eventId,
-    } as Parameters<typeof appendToOutbox>[1]);
+    });
   }
 
-  private async onOrderCancelled(event: EventEnvelope<OrderCancelledPayload>, manager: EntityManager): Promise<void> {
+  private async onOrderCancelled(
+    event: EventEnvelope<OrderCancelledPayload>,
+    manager: EntityManager,
+  ): Promise<void> {
     const payment = await this.payments.lockPayment(manager, event.payload.orderId);
     if (!payment) {
       // OrderCreated precedes OrderCancelled on the same partition, so a missing payment means
       // OrderCreated was dead-lettered here: park this for a human (redrive it after that one).
-      throw new PermanentError('payment-missing', `no payment for cancelled order ${event.payload.orderId}`);
+      throw new PermanentError(
+        'payment-missing',
+        `no payment for cancelled order ${event.payload.orderId}`,
+      );
     }
     const account = await this.payments.lockAccount(
       manager,

@@ -33,7 +33,13 @@ export class PaymentRepository {
    * one customer's credit is serialized, whichever partition its order came from.
    */
   async lockAccount(manager: EntityManager, opening: CreditAccount): Promise<CreditAccount> {
-    await manager.createQueryBuilder().insert().into(CreditAccountEntity).values(opening).orIgnore().execute();
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(CreditAccountEntity)
+      .values(opening)
+      .orIgnore()
+      .execute();
     const row = await manager
       .getRepository(CreditAccountEntity)
       .findOne({ where: { customerId: opening.customerId }, lock: { mode: 'pessimistic_write' } });
@@ -47,13 +53,18 @@ export class PaymentRepository {
   }
 
   async insertPayment(manager: EntityManager, payment: Payment, now: Date): Promise<void> {
-    await manager.getRepository(PaymentEntity).insert({ ...payment, createdAt: now, updatedAt: now });
+    await manager
+      .getRepository(PaymentEntity)
+      .insert({ ...payment, createdAt: now, updatedAt: now });
   }
 
   async updatePayment(manager: EntityManager, payment: Payment, now: Date): Promise<void> {
     await manager
       .getRepository(PaymentEntity)
-      .update({ orderId: payment.orderId }, { status: payment.status, reason: payment.reason, updatedAt: now });
+      .update(
+        { orderId: payment.orderId },
+        { status: payment.status, reason: payment.reason, updatedAt: now },
+      );
   }
 }
 

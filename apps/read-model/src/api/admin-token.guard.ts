@@ -1,6 +1,11 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 
-import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import type { Request } from 'express';
 
 /**
@@ -15,7 +20,11 @@ export class AdminTokenGuard implements CanActivate {
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const match = /^Bearer (.+)$/.exec(header);
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), this.expected)) {
-      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'a valid bearer token is required' });
+      throw new UnauthorizedException({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'a valid bearer token is required',
+      });
     }
     return true;
   }

@@ -1,4 +1,12 @@
-import { BadRequestException, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
 import { decodeCursor } from '../queries/cursor.js';
@@ -13,7 +21,12 @@ export class ViewsController {
   @Get('orders/:id')
   async order(@Param('id', new ParseUUIDPipe()) id: string) {
     const view = await this.queries.order(id);
-    if (!view) throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `order ${id} is not in the read model (yet)` });
+    if (!view)
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `order ${id} is not in the read model (yet)`,
+      });
     return view;
   }
 
@@ -39,10 +52,20 @@ export class ViewsController {
   @Get('customers/:id/summary')
   async summary(@Param('id') id: string) {
     if (id.length > 64) {
-      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'customer id too long', fields: [{ field: 'id', problems: ['at most 64 characters'] }] });
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'customer id too long',
+        fields: [{ field: 'id', problems: ['at most 64 characters'] }],
+      });
     }
     const summary = await this.queries.customerSummary(id);
-    if (!summary) throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `no orders of customer ${id} in the read model (yet)` });
+    if (!summary)
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `no orders of customer ${id} in the read model (yet)`,
+      });
     return summary;
   }
 }

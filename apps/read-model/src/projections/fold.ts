@@ -29,7 +29,13 @@ export function fold(view: OrderView, event: EventEnvelope): Folded {
   switch (type) {
     case 'OrderCreated': {
       const p = event.payload as EventPayloads['OrderCreated'];
-      Object.assign(next, { status: 'PENDING', currency: p.currency, total: p.total, items: p.items, createdAt: event.occurredAt });
+      Object.assign(next, {
+        status: 'PENDING',
+        currency: p.currency,
+        total: p.total,
+        items: p.items,
+        createdAt: event.occurredAt,
+      });
       return { view: next, summary: { orders: 1, pending: 1 } };
     }
     case 'OrderApproved':
@@ -45,18 +51,35 @@ export function fold(view: OrderView, event: EventEnvelope): Folded {
       return { view: next, summary: leaving(view.status, { cancelled: 1 }) };
     case 'PaymentAuthorized': {
       const p = event.payload as EventPayloads['PaymentAuthorized'];
-      Object.assign(next, { paymentId: p.paymentId, paymentStatus: 'AUTHORIZED', paymentAmount: p.amount });
-      return { view: next, summary: { paymentsAuthorized: 1 }, amount: { currency: p.currency, authorized: p.amount, refunded: 0 } };
+      Object.assign(next, {
+        paymentId: p.paymentId,
+        paymentStatus: 'AUTHORIZED',
+        paymentAmount: p.amount,
+      });
+      return {
+        view: next,
+        summary: { paymentsAuthorized: 1 },
+        amount: { currency: p.currency, authorized: p.amount, refunded: 0 },
+      };
     }
     case 'PaymentRejected': {
       const p = event.payload as EventPayloads['PaymentRejected'];
-      Object.assign(next, { paymentId: p.paymentId, paymentStatus: 'REJECTED', paymentAmount: p.amount, paymentReason: p.reason });
+      Object.assign(next, {
+        paymentId: p.paymentId,
+        paymentStatus: 'REJECTED',
+        paymentAmount: p.amount,
+        paymentReason: p.reason,
+      });
       return { view: next, summary: { paymentsRejected: 1 } };
     }
     case 'PaymentRefunded': {
       const p = event.payload as EventPayloads['PaymentRefunded'];
       next.paymentStatus = 'REFUNDED';
-      return { view: next, summary: { paymentsRefunded: 1 }, amount: { currency: p.currency, authorized: 0, refunded: p.amount } };
+      return {
+        view: next,
+        summary: { paymentsRefunded: 1 },
+        amount: { currency: p.currency, authorized: 0, refunded: p.amount },
+      };
     }
   }
 }

@@ -22,7 +22,10 @@ export async function project(
   const payload = event.payload as { orderId: string; customerId: string };
   // The two topics are consumed concurrently: the row must exist before it is locked, or two
   // first events of one order (one per stream) would both start from an empty view.
-  await store.insertIfAbsent(manager, emptyView(event.aggregateId, payload.customerId, event.occurredAt));
+  await store.insertIfAbsent(
+    manager,
+    emptyView(event.aggregateId, payload.customerId, event.occurredAt),
+  );
   let view = (await store.lock(manager, event.aggregateId))!;
   const last = stream === 'order' ? view.orderSeq : view.paymentSeq;
   if (event.sequence <= last) return 'stale';
@@ -37,8 +40,7 @@ export async function project(
     await store.addToSummary(manager, view.customerId, folded.summary);
     if (folded.amount) await store.addToAmounts(manager, view.customerId, folded.amount);
     next = (await store.unpark(manager, event.aggregateId, stream, next.sequence + 1)) as
-      | EventEnvelope
-      | undefined;
+      EventEnvelope | undefined;
   }
   await store.save(manager, view);
   return 'applied';

@@ -44,11 +44,13 @@ export class ViewStore {
 
   /** The view row for an order, row-locked until the transaction ends. */
   async lock(manager: EntityManager, orderId: string): Promise<OrderView | null> {
-    const rows = (await manager.query(
-      `SELECT ${Object.entries(COLUMNS).map(([k, c]) => `${c} AS "${k}"`).join(', ')}
+    const rows = await manager.query<Record<string, unknown>[]>(
+      `SELECT ${Object.entries(COLUMNS)
+        .map(([k, c]) => `${c} AS "${k}"`)
+        .join(', ')}
          FROM ${this.t('order_views')} WHERE order_id = $1 FOR UPDATE`,
       [orderId],
-    )) as Record<string, unknown>[];
+    );
     const row = rows[0];
     if (!row) return null;
     return {
@@ -68,9 +70,15 @@ export class ViewStore {
     await this.upsert(manager, view, 'DO UPDATE');
   }
 
-  private async upsert(manager: EntityManager, view: OrderView, onConflict: 'DO NOTHING' | 'DO UPDATE'): Promise<void> {
+  private async upsert(
+    manager: EntityManager,
+    view: OrderView,
+    onConflict: 'DO NOTHING' | 'DO UPDATE',
+  ): Promise<void> {
     const keys = Object.keys(COLUMNS) as (keyof OrderView)[];
-    const values = keys.map((k) => (k === 'items' && view.items ? JSON.stringify(view.items) : view[k]));
+    const values = keys.map((k) =>
+      k === 'items' && view.items ? JSON.stringify(view.items) : view[k],
+    );
     await manager.query(
       `INSERT INTO ${this.t('order_views')} (${keys.map((k) => COLUMNS[k]).join(', ')})
        VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')})
@@ -86,7 +94,11 @@ export class ViewStore {
     );
   }
 
-  async addToSummary(manager: EntityManager, customerId: string, delta: SummaryDelta): Promise<void> {
+  async addToSummary(
+    manager: EntityManager,
+    customerId: string,
+    delta: SummaryDelta,
+  ): Promise<void> {
     const entries = Object.entries(delta) as [keyof SummaryDelta, number][];
     if (entries.length === 0) return;
     const cols = entries.map(([k]) => SUMMARY_COLUMNS[k]);
@@ -100,7 +112,11 @@ export class ViewStore {
     );
   }
 
-  async addToAmounts(manager: EntityManager, customerId: string, delta: AmountDelta): Promise<void> {
+  async addToAmounts(
+    manager: EntityManager,
+    customerId: string,
+    delta: AmountDelta,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO ${this.t('customer_amounts')} (customer_id, currency, authorized, refunded)
        VALUES ($1, $2, $3, $4)
@@ -111,7 +127,13 @@ export class ViewStore {
     );
   }
 
-  async park(manager: EntityManager, orderId: string, stream: string, sequence: number, envelope: unknown): Promise<void> {
+  async park(
+    manager: EntityManager,
+    orderId: string,
+    stream: string,
+    sequence: number,
+    envelope: unknown,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO ${this.t('parked_events')} (order_id, stream, sequence, envelope)
        VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
@@ -120,13 +142,20 @@ export class ViewStore {
   }
 
   /** Removes and returns the parked event that fills the next slot of a stream, if any. */
-  async unpark(manager: EntityManager, orderId: string, stream: string, sequence: number): Promise<unknown> {
-    const rows = (await manager.query(
+  async unpark(
+    manager: EntityManager,
+    orderId: string,
+    stream: string,
+    sequence: number,
+  ): Promise<unknown> {
+    const rows = await manager.query<[{ envelope: unknown }[], number] | { envelope: unknown }[]>(
       `DELETE FROM ${this.t('parked_events')} WHERE order_id = $1 AND stream = $2 AND sequence = $3
        RETURNING envelope`,
       [orderId, stream, sequence],
-    )) as [{ envelope: unknown }[], number] | { envelope: unknown }[];
-    const list = Array.isArray(rows[0]) ? (rows[0] as { envelope: unknown }[]) : (rows as { envelope: unknown }[]);
+    );
+    const list = Array.isArray(rows[0])
+      ? (rows[0] as { envelope: unknown }[])
+      : (rows as { envelope: unknown }[]);
     return list[0]?.envelope;
   }
 }

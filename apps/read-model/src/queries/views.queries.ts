@@ -31,9 +31,10 @@ export class ViewsQueries {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async order(orderId: string): Promise<OrderViewDto | null> {
-    const rows = (await this.dataSource.query(`${SELECT} WHERE order_id = $1 AND status IS NOT NULL`, [
-      orderId,
-    ])) as Row[];
+    const rows = await this.dataSource.query<Row[]>(
+      `${SELECT} WHERE order_id = $1 AND status IS NOT NULL`,
+      [orderId],
+    );
     return rows[0] ? toDto(rows[0]) : null;
   }
 
@@ -52,27 +53,33 @@ export class ViewsQueries {
         `(created_at, order_id) < ($${params.push(filter.after.createdAt)}::timestamptz, $${params.push(filter.after.orderId)}::uuid)`,
       );
     }
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Row[]>(
       `${SELECT} WHERE ${where.join(' AND ')} ORDER BY created_at DESC, order_id DESC LIMIT $${params.push(filter.limit + 1)}`,
       params,
-    )) as Row[];
+    );
     const page = rows.slice(0, filter.limit).map(toDto);
     const last = page.at(-1);
     return {
       items: page,
-      nextCursor: rows.length > filter.limit && last ? encodeCursor({ createdAt: last.createdAt, orderId: last.orderId }) : null,
+      nextCursor:
+        rows.length > filter.limit && last
+          ? encodeCursor({ createdAt: last.createdAt, orderId: last.orderId })
+          : null,
     };
   }
 
   async customerSummary(customerId: string) {
-    const [summary] = (await this.dataSource.query(`SELECT * FROM customer_summaries WHERE customer_id = $1`, [
-      customerId,
-    ])) as Record<string, number>[];
+    const [summary] = await this.dataSource.query<Record<string, number>[]>(
+      `SELECT * FROM customer_summaries WHERE customer_id = $1`,
+      [customerId],
+    );
     if (!summary) return null;
-    const amounts = (await this.dataSource.query(
+    const amounts = await this.dataSource.query<
+      { currency: string; authorized: string; refunded: string }[]
+    >(
       `SELECT currency, authorized, refunded FROM customer_amounts WHERE customer_id = $1 ORDER BY currency`,
       [customerId],
-    )) as { currency: string; authorized: string; refunded: string }[];
+    );
     return {
       customerId,
       orders: {

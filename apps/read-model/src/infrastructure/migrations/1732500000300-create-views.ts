@@ -28,9 +28,15 @@ export class CreateViews1732500000300 implements MigrationInterface {
         created_at       timestamptz,
         updated_at       timestamptz NOT NULL
       )`);
-    await q.query(`CREATE INDEX order_views_customer ON order_views (customer_id, created_at DESC, order_id DESC)`);
-    await q.query(`CREATE INDEX order_views_status ON order_views (status, created_at DESC, order_id DESC)`);
-    await q.query(`CREATE INDEX order_views_recent ON order_views (created_at DESC, order_id DESC)`);
+    await q.query(
+      `CREATE INDEX order_views_customer ON order_views (customer_id, created_at DESC, order_id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX order_views_status ON order_views (status, created_at DESC, order_id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX order_views_recent ON order_views (created_at DESC, order_id DESC)`,
+    );
     await q.query(`
       CREATE TABLE customer_summaries (
         customer_id        text PRIMARY KEY,
