@@ -6,13 +6,15 @@
 export async function eventually<T>(
   probe: () => Promise<T> | T,
   { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
-): Promise<T> {
+): Promise<Exclude<T, false | null | undefined>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = new Error(`${what} was never met`);
   while (Date.now() < deadline) {
     try {
       const value = await probe();
-      if (value !== false && value !== undefined && value !== null) return value;
+      if (value !== false && value !== undefined && value !== null) {
+        return value as Exclude<T, false | null | undefined>;
+      }
       lastError = new Error(`${what} was not met (probe returned ${String(value)})`);
     } catch (error) {
       lastError = error;
