@@ -1,7 +1,8 @@
 import type { TestProject } from 'vitest/node';
 
 import setupInfra from './global-setup.js';
-import { SERVICES } from './services.js';
+import { freePort } from './infra.js';
+import { SERVICES, type ServiceSpec } from './services.js';
 import { startStack } from './stack.js';
 
 declare module 'vitest' {
@@ -15,14 +16,15 @@ declare module 'vitest' {
   }
 }
 
-/** e2e tests share ONE running stack (like a staging environment) on ports 3101-3103. */
-export const E2E_PORT_OFFSET = 100;
-
+/** e2e tests share ONE running stack (like a staging environment), on free ports. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stopInfra = await setupInfra(project);
+  const ports = Object.fromEntries(
+    await Promise.all(SERVICES.map(async (s) => [s.name, await freePort()] as const)),
+  ) as Record<ServiceSpec['name'], number>;
   const stack = await startStack({
     profile: 'test',
-    portOffset: E2E_PORT_OFFSET,
+    ports,
     infraEnv: {
       KAFKA_BROKERS: project.getProvidedContext().brokers.join(','),
       DATABASE_URL: project.getProvidedContext().adminDatabaseUrl,
@@ -32,7 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('stack', {
     urls: Object.fromEntries(SERVICES.map((s) => [s.name, stack.url(s.name)])),
     env: Object.fromEntries(SERVICES.map((s) => [s.name, stack.envFor(s.name)])),
-    ports: Object.fromEntries(SERVICES.map((s) => [s.name, s.port + E2E_PORT_OFFSET])),
+    ports,
     runDir: stack.infra.runDir,
   });
   return async () => {

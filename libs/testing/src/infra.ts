@@ -150,7 +150,8 @@ async function reapOrphanedRuns(parent: string, log: (line: string) => void): Pr
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -11,6 +11,8 @@ export interface StackOptions {
   env?: Partial<Record<ServiceSpec['name'], NodeJS.ProcessEnv>>;
   /** Port offset so a test stack never collides with `npm start` (dev uses 3001-3003). */
   portOffset?: number;
+  /** Explicit ports per service (win over portOffset). */
+  ports?: Partial<Record<ServiceSpec['name'], number>>;
   /** Environment for the infrastructure (KAFKA_BROKERS / DATABASE_URL attach to existing ones). */
   infraEnv?: NodeJS.ProcessEnv;
 }
@@ -37,6 +39,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const infra = await startInfra({ profile: opts.profile, log, env: opts.infraEnv });
   const services = new Map<ServiceSpec['name'], ServiceProcess>();
   const offset = opts.portOffset ?? 0;
+  const portOf = (name: ServiceSpec['name']): number =>
+    opts.ports?.[name] ?? specOf(name).port + offset;
   const specOf = (name: ServiceSpec['name']): ServiceSpec => SERVICES.find((s) => s.name === name)!;
 
   const envFor = (name: ServiceSpec['name']): NodeJS.ProcessEnv => ({
@@ -57,7 +61,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const proc = await startServiceProcess({
       instance,
       entry: spec.entry,
-      port: portOverride ?? spec.port + offset,
+      port: portOverride ?? portOf(name),
       env: envFor(name),
       registry: infra.registry,
       logDir: join(infra.runDir, 'logs'),
@@ -80,7 +84,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   return {
     infra,
     services,
-    url: (name) => services.get(name)?.url ?? `http://127.0.0.1:${specOf(name).port + offset}`,
+    url: (name) => services.get(name)?.url ?? `http://127.0.0.1:${portOf(name)}`,
     startService,
     envFor,
     stop: async () => {

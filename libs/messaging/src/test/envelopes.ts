@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { EventEnvelope, EventPayloads, EventType } from '@app/contracts';
+import { projectRoot } from '@app/testing';
+
+/** 'OrderCreated' -> 'order-created', the folder of its golden fixtures. */
+const folderOf = (eventType: string): string =>
+  eventType.replace(/[A-Z]/g, (c, i: number) => (i === 0 ? '' : '-') + c.toLowerCase());
+
+function fixture(eventType: EventType): EventEnvelope<Record<string, unknown>> {
+  const path = join(projectRoot(), 'libs/contracts/fixtures', folderOf(eventType), 'v1.json');
+  return JSON.parse(readFileSync(path, 'utf8')) as EventEnvelope<Record<string, unknown>>;
+}
+
+/** The golden fixture's payload, about order `orderId`. */
+export function payloadFor<K extends EventType>(eventType: K, orderId: string): EventPayloads[K] {
+  return { ...fixture(eventType).payload, orderId } as unknown as EventPayloads[K];
+}
+
+/**
+ * A valid envelope made from the golden fixture, with a fresh eventId and the given order
+ * (aggregateId = payload.orderId, as the contract demands) and sequence.
+ */
+export function envelopeFor(
+  eventType: EventType,
+  { aggregateId = randomUUID(), sequence = 1 }: { aggregateId?: string; sequence?: number } = {},
+): EventEnvelope<Record<string, unknown>> {
+  const base = fixture(eventType);
+  return {
+    ...base,
+    eventId: randomUUID(),
+    aggregateId,
+    sequence,
+    payload: { ...base.payload, orderId: aggregateId },
+  };
+}
