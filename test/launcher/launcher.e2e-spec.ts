@@ -22,6 +22,13 @@ function processesMentioning(needle: string): number[] {
     });
 }
 
+function withoutInfraSettings(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.KAFKA_BROKERS;
+  delete env.DATABASE_URL;
+  return env;
+}
+
 describe('npm run demo (the launcher, as a newcomer runs it)', () => {
   let launcher: ChildProcess | undefined;
   let output = '';
@@ -41,7 +48,8 @@ describe('npm run demo (the launcher, as a newcomer runs it)', () => {
         '--port-offset',
         String(PORT_OFFSET),
       ],
-      { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] },
+      // As a newcomer runs it: nothing to attach to, so it starts its own PostgreSQL and Kafka.
+      { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'], env: withoutInfraSettings() },
     );
     const exited = new Promise<number | null>((resolve) =>
       launcher!.on('exit', (code) => resolve(code)),
