@@ -21,6 +21,11 @@ export interface EventConsumerOptions {
   /** Inbox consumer name; defaults to the group id. */
   inboxName?: string;
   partitionsConsumedConcurrently?: number;
+  /**
+   * Called when kafkajs gives up on this consumer (a crash it will not restart from, e.g.
+   * after the broker was gone longer than its retries): the owner must start a new one.
+   */
+  onFatalCrash?: (error: Error) => void;
 }
 
 type Outcome = 'applied' | 'duplicate' | 'skipped' | 'dead-lettered' | 'retry';
@@ -48,6 +53,10 @@ export class EventConsumer {
     this.dlq = kafka.producer({ allowAutoTopicCreation: false });
     await this.dlq.connect();
     this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.opts.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart) this.opts.onFatalCrash?.(payload.error);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({

@@ -41,6 +41,15 @@ export abstract class EventConsumerHost
     await this.consumer?.stop();
   }
 
+  /** kafkajs will not restart this consumer by itself: replace it, never stop consuming. */
+  private async restart(crashed: EventConsumer): Promise<void> {
+    if (this.stopping || this.consumer !== crashed) return;
+    this.consumer = undefined;
+    await crashed.stop();
+    this.starting = this.startWithRetry();
+    await this.starting;
+  }
+
   private async startWithRetry(): Promise<void> {
     const spec = this.spec();
     for (let attempt = 1; !this.stopping; attempt += 1) {
@@ -49,6 +58,7 @@ export abstract class EventConsumerHost
         dataSource: this.dataSource,
         log: this.logger.logger,
         ...spec,
+        onFatalCrash: () => void this.restart(consumer),
       });
       try {
         await consumer.start();
