@@ -11,3 +11,5 @@ export * from './messaging-tables.migration.js';
 export * from './metrics.js';
 export * from './outbox-relay.js';
 export * from './outbox-writer.js';
+export * from './lag-metrics.js';
+export * from './outbox-metrics.js';

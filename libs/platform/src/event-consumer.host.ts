@@ -1,4 +1,10 @@
-import { EventConsumer, backoffDelay, sleep, type EventHandlers } from '@app/messaging';
+import {
+  EventConsumer,
+  backoffDelay,
+  sleep,
+  watchConsumerLag,
+  type EventHandlers,
+} from '@app/messaging';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { PinoLogger } from 'nestjs-pino';
@@ -32,6 +38,8 @@ export abstract class EventConsumerHost
   protected abstract spec(): ConsumerSpec;
 
   onApplicationBootstrap(): void {
+    const spec = this.spec();
+    watchConsumerLag(this.kafka, spec.groupId, spec.topics);
     this.starting = this.startWithRetry();
   }
 

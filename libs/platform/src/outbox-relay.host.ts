@@ -1,4 +1,10 @@
-import { OutboxRelay, relayMetrics } from '@app/messaging';
+import {
+  OUTBOX_BACKLOG_SQL,
+  OutboxRelay,
+  relayMetrics,
+  watchOutbox,
+  type OutboxBacklog,
+} from '@app/messaging';
 import {
   Inject,
   Injectable,
@@ -6,7 +12,9 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
 
 import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
 
@@ -18,8 +26,17 @@ import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
 export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly relay: OutboxRelay;
 
-  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig, kafka: Kafka, logger: PinoLogger) {
+  constructor(
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    kafka: Kafka,
+    logger: PinoLogger,
+    @InjectDataSource() dataSource: DataSource,
+  ) {
     logger.setContext('outbox-relay');
+    watchOutbox(async () => {
+      const [row] = await dataSource.query<OutboxBacklog[]>(OUTBOX_BACKLOG_SQL);
+      return row ?? { rows: 0, oldestAgeSeconds: 0 };
+    });
     this.relay = new OutboxRelay({
       databaseUrl: config.databaseUrl,
       kafka,
