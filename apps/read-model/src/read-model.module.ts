@@ -7,6 +7,7 @@ import { ViewsController } from './api/views.controller.js';
 import { CreateViews1732500000300 } from './infrastructure/migrations/1732500000300-create-views.js';
 import { ViewsConsumer } from './projections/order-events.consumer.js';
 import { ViewsQueries } from './queries/views.queries.js';
+import { ReplayService } from './replay/replay.service.js';
 
 export const config = readServiceConfig('read-model', { port: 3003, database: 'read_model' });
 
@@ -15,6 +16,6 @@ export const config = readServiceConfig('read-model', { port: 3003, database: 'r
     PlatformModule.forService({ config, entities: [], migrations: [CreateViews1732500000300] }),
   ],
   controllers: [ViewsController, AdminController],
-  providers: [ViewsQueries, ViewsConsumer, AdminTokenGuard],
+  providers: [ViewsQueries, ViewsConsumer, ReplayService, AdminTokenGuard],
 })
 export class ReadModelModule {}

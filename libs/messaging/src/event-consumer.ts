@@ -26,6 +26,17 @@ export interface EventConsumerOptions {
    * after the broker was gone longer than its retries): the owner must start a new one.
    */
   onFatalCrash?: (error: Error) => void;
+  /**
+   * Exclusive end offsets per "topic/partition": a record at or past its limit is not
+   * processed and its partition pauses. A read-model rebuild uses it to bring two consumer
+   * groups to exactly the same log position before comparing their views.
+   */
+  stopAt?: ReadonlyMap<string, bigint>;
+  /**
+   * Count and log bad records but do not publish them again: a rebuild re-reads records the
+   * live consumer already dead-lettered.
+   */
+  deadLettersAlreadyPublished?: boolean;
 }
 
 type Outcome = 'applied' | 'duplicate' | 'skipped' | 'dead-lettered' | 'retry';
@@ -78,8 +89,13 @@ export class EventConsumer {
     const { batch } = payload;
     const { topic, partition } = batch;
     let lastDone: string | undefined;
+    const limit = this.opts.stopAt?.get(`${topic}/${partition}`);
     for (const message of batch.messages) {
       if (!payload.isRunning() || payload.isStale()) break;
+      if (limit !== undefined && BigInt(message.offset) >= limit) {
+        payload.pause();
+        break;
+      }
       const outcome = await this.process(topic, partition, message);
       if (outcome === 'retry') {
         this.retryLater(topic, partition, message.offset, () => payload.pause());
@@ -166,6 +182,13 @@ export class EventConsumer {
     reason: string,
     detail: string,
   ): Promise<Outcome> {
+    if (this.opts.deadLettersAlreadyPublished) {
+      this.opts.log.warn(
+        { topic, partition, offset: message.offset, reason },
+        'bad record skipped',
+      );
+      return this.count(topic, 'dead-lettered');
+    }
     try {
       await publishDeadLetter(this.dlq!, this.opts.deadLetterTopic, {
         reason,

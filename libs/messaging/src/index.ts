@@ -13,3 +13,4 @@ export * from './outbox-relay.js';
 export * from './outbox-writer.js';
 export * from './lag-metrics.js';
 export * from './outbox-metrics.js';
+export * from './group-offsets.js';

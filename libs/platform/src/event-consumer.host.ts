@@ -27,6 +27,8 @@ export abstract class EventConsumerHost
 {
   private consumer?: EventConsumer;
   private stopping = false;
+  private paused = false;
+  private stopAt?: ReadonlyMap<string, bigint>;
   private starting?: Promise<void>;
 
   protected constructor(
@@ -51,21 +53,42 @@ export abstract class EventConsumerHost
 
   /** kafkajs will not restart this consumer by itself: replace it, never stop consuming. */
   private async restart(crashed: EventConsumer): Promise<void> {
-    if (this.stopping || this.consumer !== crashed) return;
+    if (this.stopping || this.paused || this.consumer !== crashed) return;
     this.consumer = undefined;
     await crashed.stop();
     this.starting = this.startWithRetry();
     await this.starting;
   }
 
+  /** Leaves the group after finishing (and committing) the records in hand. */
+  async stopConsuming(): Promise<void> {
+    this.paused = true;
+    await this.starting;
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop();
+  }
+
+  /**
+   * Joins the group again, from its committed offsets; with `stopAt`, it processes only up
+   * to those offsets (see EventConsumerOptions.stopAt).
+   */
+  resumeConsuming(stopAt?: ReadonlyMap<string, bigint>): Promise<void> {
+    this.paused = false;
+    this.stopAt = stopAt;
+    this.starting = this.startWithRetry();
+    return this.starting;
+  }
+
   private async startWithRetry(): Promise<void> {
     const spec = this.spec();
-    for (let attempt = 1; !this.stopping; attempt += 1) {
+    for (let attempt = 1; !this.stopping && !this.paused; attempt += 1) {
       const consumer = new EventConsumer({
         kafka: this.kafka,
         dataSource: this.dataSource,
         log: this.logger.logger,
         ...spec,
+        stopAt: this.stopAt,
         onFatalCrash: () => void this.restart(consumer),
       });
       try {

@@ -1,0 +1,222 @@
+import { DEAD_LETTER_TOPICS } from '@app/contracts';
+import {
+  EventConsumer,
+  distance,
+  endPositions,
+  furthest,
+  groupPositions,
+  sleep,
+  type Positions,
+} from '@app/messaging';
+import { ConflictException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Kafka, type Admin } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+
+import { VIEW_TABLES, viewTablesDdl } from '../infrastructure/view-tables.ddl.js';
+import {
+  READ_MODEL_GROUP,
+  READ_MODEL_TOPICS,
+  ViewsConsumer,
+} from '../projections/order-events.consumer.js';
+import { viewHandlers } from '../projections/view-handlers.js';
+import { ViewStore } from '../projections/view-store.js';
+import { viewsChecksum } from '../queries/checksum.js';
+import { idleStatus, type ReplayStatus } from './replay-status.js';
+
+const SCRATCH = 'rebuild';
+const RETIRED = 'retired_views';
+
+/**
+ * Re-processing as an operation (the seed's "core of recovery"), while the API keeps
+ * answering from the live tables:
+ * - rebuild: a second consumer group reads both topics from the earliest offset into fresh
+ *   tables in a scratch schema; once it has nearly caught up, both groups are brought to
+ *   exactly the same offsets, the two views' checksums are compared, and the fresh tables
+ *   replace the live ones in one transaction. The live group then goes on from there.
+ * - from-datetime: the live group's offsets go back to a timestamp and it re-applies from
+ *   there through its inbox and sequence checks, so nothing is applied twice.
+ * One read-model instance performs it (the live group must be this process alone).
+ */
+@Injectable()
+export class ReplayService {
+  private status: ReplayStatus = idleStatus();
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly live: ViewsConsumer,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext('replay');
+  }
+
+  current(): ReplayStatus {
+    return { ...this.status };
+  }
+
+  startRebuild(opts: { swap: boolean }): ReplayStatus {
+    return this.begin('rebuild', (admin) => this.rebuild(admin, opts.swap));
+  }
+
+  startFromDatetime(at: Date): ReplayStatus {
+    return this.begin('from-datetime', (admin) => this.fromDatetime(admin, at));
+  }
+
+  /** Resolves when the running replay (if any) has finished. */
+  async settled(): Promise<ReplayStatus> {
+    await this.running;
+    return this.current();
+  }
+
+  private begin(
+    mode: 'rebuild' | 'from-datetime',
+    work: (admin: Admin) => Promise<void>,
+  ): ReplayStatus {
+    if (this.running)
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'a replay is already running',
+        status: this.current(),
+      });
+    this.status = {
+      ...idleStatus(),
+      mode,
+      phase: 'preparing',
+      startedAt: new Date().toISOString(),
+    };
+    const admin = this.kafka.admin();
+    this.running = (async () => {
+      try {
+        await admin.connect();
+        await work(admin);
+        this.status.phase = 'done';
+      } catch (error) {
+        this.status.phase = 'failed';
+        this.status.error = error instanceof Error ? error.message : String(error);
+        this.logger.error({ err: error }, 'replay failed');
+        await this.live.resumeConsuming().catch(() => undefined);
+      } finally {
+        this.status.finishedAt = new Date().toISOString();
+        await admin.disconnect().catch(() => undefined);
+        this.running = undefined;
+      }
+    })();
+    return this.current();
+  }
+
+  private async rebuild(admin: Admin, swap: boolean): Promise<void> {
+    const group = `${READ_MODEL_GROUP}-rebuild-${Date.now()}`;
+    await this.dataSource.transaction(async (m) => {
+      await m.query(`DROP SCHEMA IF EXISTS "${SCRATCH}" CASCADE`);
+      await m.query(`CREATE SCHEMA "${SCRATCH}"`);
+      for (const statement of viewTablesDdl(SCRATCH)) await m.query(statement);
+    });
+    const scratch = (stopAt?: Positions): EventConsumer =>
+      new EventConsumer({
+        kafka: this.kafka,
+        dataSource: this.dataSource,
+        groupId: group,
+        topics: READ_MODEL_TOPICS,
+        handlers: viewHandlers(new ViewStore(SCRATCH)),
+        deadLetterTopic: DEAD_LETTER_TOPICS['read-model'],
+        deadLettersAlreadyPublished: true,
+        log: this.logger.logger,
+        stopAt,
+      });
+
+    this.status.phase = 'catching-up';
+    let rebuilding = scratch();
+    await rebuilding.start();
+    for (;;) {
+      const behind = distance(
+        await groupPositions(admin, group, READ_MODEL_TOPICS),
+        await endPositions(admin, READ_MODEL_TOPICS),
+      );
+      this.status.behind = Number(behind);
+      if (behind < 200n) break;
+      await sleep(500);
+    }
+
+    // Same log position for both: stop both, take the furthest offsets per partition, let
+    // each group process exactly up to them.
+    this.status.phase = 'aligning';
+    await Promise.all([this.live.stopConsuming(), rebuilding.stop()]);
+    const target = furthest(
+      await groupPositions(admin, READ_MODEL_GROUP, READ_MODEL_TOPICS),
+      await groupPositions(admin, group, READ_MODEL_TOPICS),
+    );
+    rebuilding = scratch(target);
+    await Promise.all([this.live.resumeConsuming(target), rebuilding.start()]);
+    await this.until(admin, [READ_MODEL_GROUP, group], target);
+    await Promise.all([this.live.stopConsuming(), rebuilding.stop()]);
+    this.status.behind = 0;
+
+    this.status.phase = 'comparing';
+    const [live, rebuilt] = await Promise.all([
+      viewsChecksum(this.dataSource),
+      viewsChecksum(this.dataSource, SCRATCH),
+    ]);
+    Object.assign(this.status, {
+      liveChecksum: live.checksum,
+      rebuiltChecksum: rebuilt.checksum,
+      checksumsMatch: live.checksum === rebuilt.checksum,
+      orders: rebuilt.orders,
+    });
+    if (swap) {
+      // The log is the truth: a mismatch means the live views were wrong, and they are replaced.
+      this.status.phase = 'swapping';
+      await this.swap();
+      this.status.swapped = true;
+    }
+    await this.live.resumeConsuming();
+    await admin.deleteGroups([group]).catch(() => undefined);
+    await this.dataSource.query(`DELETE FROM inbox WHERE consumer = $1`, [group]);
+    if (!swap) await this.dataSource.query(`DROP SCHEMA IF EXISTS "${SCRATCH}" CASCADE`);
+  }
+
+  private async swap(): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.query(`DROP SCHEMA IF EXISTS "${RETIRED}" CASCADE`);
+      await m.query(`CREATE SCHEMA "${RETIRED}"`);
+      for (const table of VIEW_TABLES)
+        await m.query(`ALTER TABLE public.${table} SET SCHEMA "${RETIRED}"`);
+      for (const table of VIEW_TABLES)
+        await m.query(`ALTER TABLE "${SCRATCH}".${table} SET SCHEMA public`);
+      await m.query(`DROP SCHEMA "${SCRATCH}"`);
+    });
+  }
+
+  private async fromDatetime(admin: Admin, at: Date): Promise<void> {
+    this.status.phase = 'resetting';
+    await this.live.stopConsuming();
+    for (const topic of READ_MODEL_TOPICS) {
+      const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, at.getTime());
+      await admin.setOffsets({
+        groupId: READ_MODEL_GROUP,
+        topic,
+        partitions: offsets.map(({ partition, offset }) => ({ partition, offset })),
+      });
+    }
+    this.status.phase = 'catching-up';
+    await this.live.resumeConsuming();
+    const target = await endPositions(admin, READ_MODEL_TOPICS);
+    await this.until(admin, [READ_MODEL_GROUP], target);
+    const views = await viewsChecksum(this.dataSource);
+    Object.assign(this.status, { liveChecksum: views.checksum, orders: views.orders, behind: 0 });
+  }
+
+  private async until(admin: Admin, groups: string[], target: Positions): Promise<void> {
+    for (;;) {
+      let behind = 0n;
+      for (const group of groups)
+        behind += distance(await groupPositions(admin, group, READ_MODEL_TOPICS), target);
+      this.status.behind = Number(behind);
+      if (behind === 0n) return;
+      await sleep(200);
+    }
+  }
+}
