@@ -4,6 +4,9 @@ import {
   PlatformModule,
   SystemClock,
   readServiceConfig,
+  AdminTokenGuard,
+  DeadLettersController,
+  EventConsumerHost,
 } from '@app/platform';
 import { Module } from '@nestjs/common';
 
@@ -27,7 +30,7 @@ export const config = readServiceConfig('order-service', { port: 3001, database:
       migrations: [CreateOrders1732500000100],
     }),
   ],
-  controllers: [OrdersController],
+  controllers: [OrdersController, DeadLettersController],
   providers: [
     { provide: Clock, useClass: SystemClock },
     OrderRepository,
@@ -35,6 +38,8 @@ export const config = readServiceConfig('order-service', { port: 3001, database:
     CancelOrderHandler,
     PaymentEventsHandlers,
     PaymentEventsConsumer,
+    { provide: EventConsumerHost, useExisting: PaymentEventsConsumer },
+    AdminTokenGuard,
     OutboxRelayHost,
   ],
 })

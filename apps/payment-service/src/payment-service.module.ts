@@ -4,6 +4,9 @@ import {
   PlatformModule,
   SystemClock,
   readServiceConfig,
+  AdminTokenGuard,
+  DeadLettersController,
+  EventConsumerHost,
 } from '@app/platform';
 import { Module } from '@nestjs/common';
 
@@ -29,13 +32,15 @@ export const config = readServiceConfig('payment-service', {
       migrations: [CreatePayments1732500000200],
     }),
   ],
-  controllers: [PaymentsController],
+  controllers: [PaymentsController, DeadLettersController],
   providers: [
     { provide: Clock, useClass: SystemClock },
     { provide: CreditPolicy, useFactory: () => CreditPolicy.fromEnv() },
     PaymentRepository,
     OrderEventsHandlers,
     OrderEventsConsumer,
+    { provide: EventConsumerHost, useExisting: OrderEventsConsumer },
+    AdminTokenGuard,
     OutboxRelayHost,
   ],
 })

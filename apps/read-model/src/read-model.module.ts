@@ -1,7 +1,12 @@
-import { PlatformModule, readServiceConfig } from '@app/platform';
+import {
+  AdminTokenGuard,
+  DeadLettersController,
+  EventConsumerHost,
+  PlatformModule,
+  readServiceConfig,
+} from '@app/platform';
 import { Module } from '@nestjs/common';
 
-import { AdminTokenGuard } from './api/admin-token.guard.js';
 import { AdminController } from './api/admin.controller.js';
 import { ViewsController } from './api/views.controller.js';
 import { CreateViews1732500000300 } from './infrastructure/migrations/1732500000300-create-views.js';
@@ -15,7 +20,13 @@ export const config = readServiceConfig('read-model', { port: 3003, database: 'r
   imports: [
     PlatformModule.forService({ config, entities: [], migrations: [CreateViews1732500000300] }),
   ],
-  controllers: [ViewsController, AdminController],
-  providers: [ViewsQueries, ViewsConsumer, ReplayService, AdminTokenGuard],
+  controllers: [ViewsController, AdminController, DeadLettersController],
+  providers: [
+    ViewsQueries,
+    ViewsConsumer,
+    { provide: EventConsumerHost, useExisting: ViewsConsumer },
+    ReplayService,
+    AdminTokenGuard,
+  ],
 })
 export class ReadModelModule {}

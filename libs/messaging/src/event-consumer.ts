@@ -41,6 +41,10 @@ export interface EventConsumerOptions {
 
 type Outcome = 'applied' | 'duplicate' | 'skipped' | 'dead-lettered' | 'retry';
 
+export type ApplyResult =
+  | { outcome: 'applied' | 'duplicate' | 'skipped' }
+  | { outcome: 'failed'; permanent: boolean; reason: string; detail: string; error?: unknown };
+
 /**
  * The consumer runtime shared by every service. Per record: decode (bad bytes and contract
  * violations are dead-lettered), then in ONE database transaction record the event id in the
@@ -136,14 +140,43 @@ export class EventConsumer {
   }
 
   private async process(topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {
+    const result = await this.apply(topic, partition, message);
+    if (result.outcome !== 'failed') return this.count(topic, result.outcome);
+    if (result.permanent)
+      return this.deadLetter(topic, partition, message, result.reason, result.detail);
+    this.opts.log.warn(
+      { err: result.error, topic, partition, offset: message.offset },
+      'transient failure; partition paused, will retry the same record',
+    );
+    return 'retry';
+  }
+
+  /**
+   * Applies a dead letter again through the same path as a live record (decode, inbox,
+   * handler, one transaction). A failure is reported, not dead-lettered a second time.
+   */
+  async redrive(
+    message: KafkaMessage,
+    origin: { topic: string; partition: number },
+  ): Promise<ApplyResult> {
+    const result = await this.apply(origin.topic, origin.partition, message);
+    m.redriven.labels(this.opts.groupId, result.outcome).inc();
+    return result;
+  }
+
+  private async apply(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): Promise<ApplyResult> {
     const decoded = decodeEvent(message.value);
     if (!decoded.ok) {
-      return this.deadLetter(topic, partition, message, decoded.reason, decoded.detail);
+      return { outcome: 'failed', permanent: true, reason: decoded.reason, detail: decoded.detail };
     }
     const envelope = decoded.envelope;
     const handler = this.opts.handlers[envelope.eventType as keyof EventHandlers] as
       ((e: EventEnvelope, manager: unknown) => Promise<void>) | undefined;
-    if (!handler) return this.count(topic, 'skipped');
+    if (!handler) return { outcome: 'skipped' };
     try {
       const applied = await this.opts.dataSource.transaction(async (manager) => {
         const fresh = await recordInInbox(manager, this.inboxName, envelope, {
@@ -160,18 +193,17 @@ export class EventConsumer {
           .labels(this.opts.groupId, envelope.eventType)
           .observe(Math.max(0, Date.now() - Date.parse(envelope.occurredAt)) / 1000);
       }
-      return this.count(topic, applied ? 'applied' : 'duplicate');
+      return { outcome: applied ? 'applied' : 'duplicate' };
     } catch (error) {
       const failure = classifyFailure(error);
       m.handlerFailures.labels(this.opts.groupId, failure).inc();
-      if (failure === 'permanent') {
-        return this.deadLetter(topic, partition, message, reasonOf(error), String(error));
-      }
-      this.opts.log.warn(
-        { err: error, topic, partition, offset: message.offset, eventType: envelope.eventType },
-        'transient failure; partition paused, will retry the same record',
-      );
-      return 'retry';
+      return {
+        outcome: 'failed',
+        permanent: failure === 'permanent',
+        reason: failure === 'permanent' ? reasonOf(error) : 'transient',
+        detail: String(error),
+        error,
+      };
     }
   }
 

@@ -14,3 +14,4 @@ export * from './outbox-writer.js';
 export * from './lag-metrics.js';
 export * from './outbox-metrics.js';
 export * from './group-offsets.js';
+export * from './dead-letter-reader.js';

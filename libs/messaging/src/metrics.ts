@@ -54,6 +54,15 @@ export const messagingMetrics = {
         labelNames: ['consumer', 'reason'],
       }),
   ),
+  redriven: once(
+    'consumer_dead_letters_redriven_total',
+    () =>
+      new Counter({
+        name: 'consumer_dead_letters_redriven_total',
+        help: 'Dead letters applied again, by outcome (applied, duplicate, skipped, failed)',
+        labelNames: ['consumer', 'outcome'],
+      }),
+  ),
   commitToEffect: once(
     'consumer_commit_to_effect_seconds',
     () =>

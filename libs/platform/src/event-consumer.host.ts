@@ -3,6 +3,8 @@ import {
   backoffDelay,
   sleep,
   watchConsumerLag,
+  type ApplyResult,
+  type DeadLetterRecord,
   type EventHandlers,
 } from '@app/messaging';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
@@ -38,6 +40,33 @@ export abstract class EventConsumerHost
   ) {}
 
   protected abstract spec(): ConsumerSpec;
+
+  get groupId(): string {
+    return this.spec().groupId;
+  }
+
+  get deadLetterTopic(): string {
+    return this.spec().deadLetterTopic;
+  }
+
+  /** Applies dead letters again through this consumer's own path (inbox, handlers). */
+  async redrive(records: DeadLetterRecord[]): Promise<{ id: string; result: ApplyResult }[]> {
+    const consumer = new EventConsumer({
+      kafka: this.kafka,
+      dataSource: this.dataSource,
+      log: this.logger.logger,
+      ...this.spec(),
+    });
+    const results: { id: string; result: ApplyResult }[] = [];
+    // One at a time, in log order: records of one order keep their order.
+    for (const record of records) {
+      results.push({
+        id: record.id,
+        result: await consumer.redrive(record.message, record.source),
+      });
+    }
+    return results;
+  }
 
   onApplicationBootstrap(): void {
     const spec = this.spec();

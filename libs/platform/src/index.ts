@@ -12,3 +12,6 @@ export * from './bigint.transformer.js';
 export * from './event-consumer.host.js';
 export * from './outbox-relay.host.js';
 export * from './clock.js';
+export * from './admin-token.guard.js';
+export * from './dead-letters.controller.js';
+export * from './redrive.request.js';

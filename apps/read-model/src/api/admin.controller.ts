@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 
 import { viewsChecksum } from '../queries/checksum.js';
 import { ReplayService } from '../replay/replay.service.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminTokenGuard } from '@app/platform';
 import { ReplayRequest } from './replay.request.js';
 
 @ApiTags('admin')
