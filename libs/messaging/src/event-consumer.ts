@@ -9,6 +9,7 @@ import type { EventHandlers } from './event-handlers.js';
 import { recordInInbox } from './inbox.js';
 import type { Logger } from './logger.js';
 import { messagingMetrics as m } from './metrics.js';
+import { inConsumerSpan } from './tracing.js';
 
 export interface EventConsumerOptions {
   kafka: Kafka;
@@ -178,16 +179,22 @@ export class EventConsumer {
       ((e: EventEnvelope, manager: unknown) => Promise<void>) | undefined;
     if (!handler) return { outcome: 'skipped' };
     try {
-      const applied = await this.opts.dataSource.transaction(async (manager) => {
-        const fresh = await recordInInbox(manager, this.inboxName, envelope, {
-          topic,
-          partition,
-          offset: message.offset,
-        });
-        if (!fresh) return false;
-        await handler(envelope, manager);
-        return true;
-      });
+      const applied = await inConsumerSpan(
+        `${this.opts.groupId} process ${envelope.eventType}`,
+        headerStrings(message),
+        { 'messaging.destination.name': topic, 'messaging.message.id': envelope.eventId },
+        () =>
+          this.opts.dataSource.transaction(async (manager) => {
+            const fresh = await recordInInbox(manager, this.inboxName, envelope, {
+              topic,
+              partition,
+              offset: message.offset,
+            });
+            if (!fresh) return false;
+            await handler(envelope, manager);
+            return true;
+          }),
+      );
       if (applied) {
         m.commitToEffect
           .labels(this.opts.groupId, envelope.eventType)
@@ -248,4 +255,12 @@ export class EventConsumer {
     m.consumed.labels(this.opts.groupId, topic, outcome).inc();
     return outcome;
   }
+}
+
+function headerStrings(message: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return out;
 }

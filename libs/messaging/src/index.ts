@@ -15,3 +15,4 @@ export * from './lag-metrics.js';
 export * from './outbox-metrics.js';
 export * from './group-offsets.js';
 export * from './dead-letter-reader.js';
+export * from './tracing.js';

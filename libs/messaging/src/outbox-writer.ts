@@ -10,6 +10,7 @@ import {
 import type { EntityManager } from 'typeorm';
 
 import { eventIdFor } from './event-ids.js';
+import { activeTraceparent } from './tracing.js';
 
 export interface NewEvent<K extends EventType> {
   eventType: K;
@@ -64,7 +65,9 @@ export async function appendToOutbox<K extends EventType>(
     [HEADERS.eventId]: envelope.eventId,
     [HEADERS.correlationId]: envelope.correlationId,
   };
-  if (event.traceparent) headers[HEADERS.traceparent] = event.traceparent;
+  // The trace continues from the request or record being handled (W3C trace context).
+  const traceparent = event.traceparent ?? activeTraceparent();
+  if (traceparent) headers[HEADERS.traceparent] = traceparent;
 
   await manager.query(
     `INSERT INTO outbox (event_id, topic, message_key, aggregate_id, sequence, event_type,

@@ -15,3 +15,5 @@ export * from './clock.js';
 export * from './admin-token.guard.js';
 export * from './dead-letters.controller.js';
 export * from './redrive.request.js';
+export * from './tracing.js';
+export * from './tracing.middleware.js';

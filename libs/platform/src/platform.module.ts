@@ -1,5 +1,10 @@
 import { CreateMessagingTables1732500000000 } from '@app/messaging';
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +18,8 @@ import { KafkaHealthIndicator } from './kafka.health.js';
 import { MetricsController } from './metrics.controller.js';
 import { runMigrationsLocked } from './migrations.js';
 import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
+import { setupTracing, traceFields } from './tracing.js';
+import { TracingMiddleware } from './tracing.middleware.js';
 
 export interface PlatformOptions {
   config: ServiceConfig;
@@ -29,8 +36,13 @@ export interface PlatformOptions {
  * client, health and metrics endpoints.
  */
 @Module({})
-export class PlatformModule {
+export class PlatformModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(TracingMiddleware).forRoutes('*path');
+  }
+
   static forService(opts: PlatformOptions): DynamicModule {
+    setupTracing();
     if (!register.getSingleMetric('process_cpu_seconds_total')) {
       collectDefaultMetrics({ labels: { service: opts.config.name } });
     }
@@ -44,6 +56,7 @@ export class PlatformModule {
             base: { service: opts.config.name },
             genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
             customProps: (req) => ({ correlationId: req.headers['x-correlation-id'] }),
+            mixin: traceFields,
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
           },
         }),

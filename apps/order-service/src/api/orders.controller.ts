@@ -46,7 +46,6 @@ export class OrdersController {
     @Body() body: PlaceOrderRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('x-correlation-id') correlationId: string | undefined,
-    @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<OrderResponse> {
     if (idempotencyKey !== undefined && !KEY_PATTERN.test(idempotencyKey)) {
@@ -65,7 +64,6 @@ export class OrdersController {
       items: body.items.map((i) => ({ sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice })),
       idempotencyKey: idempotencyKey ?? null,
       correlationId: correlationId?.slice(0, 200) ?? null,
-      traceparent,
     });
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
     return OrderResponse.of(order);
@@ -86,9 +84,8 @@ export class OrdersController {
   async cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: CancelOrderRequest,
-    @Headers('traceparent') traceparent: string | undefined,
   ): Promise<OrderResponse> {
-    const order = await this.cancelOrder.execute(id, body?.reason ?? null, traceparent);
+    const order = await this.cancelOrder.execute(id, body?.reason ?? null);
     return OrderResponse.of(order);
   }
 }

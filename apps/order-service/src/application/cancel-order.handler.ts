@@ -22,7 +22,7 @@ export class CancelOrderHandler {
     private readonly clock: Clock,
   ) {}
 
-  async execute(orderId: string, reason: string | null, traceparent?: string): Promise<Order> {
+  async execute(orderId: string, reason: string | null): Promise<Order> {
     return this.dataSource.transaction(async (manager) => {
       const record = await this.orders.lock(manager, orderId);
       if (!record) throw new OrderNotFoundError(orderId);
@@ -37,7 +37,6 @@ export class CancelOrderHandler {
         occurredAt: now,
         correlationId: record.correlationId,
         causationId: null,
-        traceparent,
       });
       return order;
     });
