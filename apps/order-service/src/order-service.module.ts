@@ -7,6 +7,7 @@ import {
   AdminTokenGuard,
   DeadLettersController,
   EventConsumerHost,
+  RetentionService,
 } from '@app/platform';
 import { Module } from '@nestjs/common';
 
@@ -40,6 +41,7 @@ export const config = readServiceConfig('order-service', { port: 3001, database:
     PaymentEventsConsumer,
     { provide: EventConsumerHost, useExisting: PaymentEventsConsumer },
     AdminTokenGuard,
+    RetentionService,
     OutboxRelayHost,
   ],
 })

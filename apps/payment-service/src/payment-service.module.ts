@@ -7,6 +7,7 @@ import {
   AdminTokenGuard,
   DeadLettersController,
   EventConsumerHost,
+  RetentionService,
 } from '@app/platform';
 import { Module } from '@nestjs/common';
 
@@ -41,6 +42,7 @@ export const config = readServiceConfig('payment-service', {
     OrderEventsConsumer,
     { provide: EventConsumerHost, useExisting: OrderEventsConsumer },
     AdminTokenGuard,
+    RetentionService,
     OutboxRelayHost,
   ],
 })

@@ -2,6 +2,7 @@ import {
   AdminTokenGuard,
   DeadLettersController,
   EventConsumerHost,
+  RetentionService,
   PlatformModule,
   readServiceConfig,
 } from '@app/platform';
@@ -27,6 +28,7 @@ export const config = readServiceConfig('read-model', { port: 3003, database: 'r
     { provide: EventConsumerHost, useExisting: ViewsConsumer },
     ReplayService,
     AdminTokenGuard,
+    RetentionService,
   ],
 })
 export class ReadModelModule {}

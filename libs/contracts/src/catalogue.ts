@@ -3,6 +3,8 @@ import type { EventType } from './event-payloads.js';
 import { orderApprovedV1Schema } from './events/order-approved/order-approved.v1.js';
 import { orderCancelledV1Schema } from './events/order-cancelled/order-cancelled.v1.js';
 import { orderCreatedV1Schema } from './events/order-created/order-created.v1.js';
+import { orderCreatedV1ToV2 } from './events/order-created/order-created.v1-to-v2.js';
+import { orderCreatedV2Schema } from './events/order-created/order-created.v2.js';
 import { orderRejectedV1Schema } from './events/order-rejected/order-rejected.v1.js';
 import { paymentAuthorizedV1Schema } from './events/payment-authorized/payment-authorized.v1.js';
 import { paymentRefundedV1Schema } from './events/payment-refunded/payment-refunded.v1.js';
@@ -19,6 +21,9 @@ export interface EventDefinition {
   readonly upcasters: readonly Upcaster[];
 }
 
+/** Event definitions by type: the real CATALOGUE, or a made-up one in a test. */
+export type Catalogue = Readonly<Record<string, EventDefinition>>;
+
 /**
  * Everything this code knows about each event type. A new version is one more schema, one
  * more upcaster, a higher `currentVersion` and a fixture; nothing else changes here.
@@ -26,9 +31,9 @@ export interface EventDefinition {
 export const CATALOGUE: { readonly [T in EventType]: EventDefinition } = {
   OrderCreated: {
     topic: ORDER_EVENTS_TOPIC,
-    currentVersion: 1,
-    schemas: [orderCreatedV1Schema],
-    upcasters: [],
+    currentVersion: 2,
+    schemas: [orderCreatedV1Schema, orderCreatedV2Schema],
+    upcasters: [orderCreatedV1ToV2],
   },
   OrderApproved: {
     topic: ORDER_EVENTS_TOPIC,

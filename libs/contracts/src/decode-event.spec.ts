@@ -62,11 +62,11 @@ describe('decodeEvent', () => {
   });
 
   it('dead-letters a version newer than this code knows as unsupported-version', () => {
-    const result = decodeEvent(orderCreated((e) => (e['schemaVersion'] = 2)));
+    const result = decodeEvent(orderCreated((e) => (e['schemaVersion'] = 3)));
     expect(result).toEqual({
       ok: false,
       reason: 'unsupported-version',
-      detail: expect.stringContaining('v2'),
+      detail: expect.stringContaining('v3'),
     });
   });
 

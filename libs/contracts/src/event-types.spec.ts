@@ -28,10 +28,10 @@ describe('The event catalogue', () => {
     expect(PAYMENT_EVENT_TYPES.map(topicOf)).toEqual(Array(3).fill('payment.events'));
   });
 
-  it('knows every event at version 1 today', () => {
-    expect([...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES].map(currentVersionOf)).toEqual(
-      Array(7).fill(1),
-    );
+  it('knows OrderCreated at version 2 and every other event at version 1', () => {
+    expect([...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES].map(currentVersionOf)).toEqual([
+      2, 1, 1, 1, 1, 1, 1,
+    ]);
   });
 
   it('does not take inherited property names for event types', () => {
@@ -44,14 +44,20 @@ describe('The event catalogue', () => {
     expect(schemaOf('OrderCreated', 1)).toMatchObject({
       required: expect.arrayContaining(['total']),
     });
-    expect(schemaOf('OrderCreated', 2)).toBeUndefined();
+    expect(schemaOf('OrderCreated', 2)).toMatchObject({
+      required: expect.arrayContaining(['salesChannel']),
+    });
+    expect(schemaOf('OrderCreated', 3)).toBeUndefined();
     expect(schemaOf('OrderCreated', 0)).toBeUndefined();
   });
 
   it('lists every published schema under "EventType/vN"', () => {
     const all = publishedSchemas();
     expect(Object.keys(all).sort()).toEqual(
-      [...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES].map((type) => `${type}/v1`).sort(),
+      [...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES]
+        .map((type) => `${type}/v1`)
+        .concat('OrderCreated/v2')
+        .sort(),
     );
     expect(all['PaymentRejected/v1']).toBe(schemaOf('PaymentRejected', 1));
   });

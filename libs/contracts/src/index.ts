@@ -12,6 +12,7 @@ export type {
   PaymentAuthorizedPayload,
   PaymentRefundedPayload,
   PaymentRejectedPayload,
+  SalesChannel,
 } from './event-payloads.js';
 export {
   ORDER_EVENT_TYPES,
@@ -27,3 +28,8 @@ export { decodeEvent } from './decode-event.js';
 export type { DecodeResult } from './decode-result.js';
 export { encodeEvent } from './encode-event.js';
 export { validateEnvelope } from './validate-envelope.js';
+export type { Catalogue } from './catalogue.js';
+export { compatibilityProblems, publishableSchemas, type ContractFiles } from './compatibility.js';
+export { readContractFiles } from './contract-files.js';
+export { canonicalJson } from './canonical-json.js';
+export { asyncApiDocument } from './asyncapi.js';

@@ -16,3 +16,4 @@ export * from './outbox-metrics.js';
 export * from './group-offsets.js';
 export * from './dead-letter-reader.js';
 export * from './tracing.js';
+export * from './retention.js';

@@ -45,6 +45,10 @@ export abstract class EventConsumerHost
     return this.spec().groupId;
   }
 
+  get topics(): string[] {
+    return this.spec().topics;
+  }
+
   get deadLetterTopic(): string {
     return this.spec().deadLetterTopic;
   }

@@ -17,3 +17,4 @@ export * from './dead-letters.controller.js';
 export * from './redrive.request.js';
 export * from './tracing.js';
 export * from './tracing.middleware.js';
+export * from './retention.service.js';

@@ -5,6 +5,7 @@ import {
   type MiddlewareConsumer,
   type NestModule,
 } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -61,6 +62,7 @@ export class PlatformModule implements NestModule {
           },
         }),
         TerminusModule,
+        ScheduleModule.forRoot(),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             type: 'postgres' as const,

@@ -61,6 +61,7 @@ export class OrdersController {
     const { order, created } = await this.placeOrder.execute({
       customerId: body.customerId,
       currency: body.currency,
+      salesChannel: body.salesChannel,
       items: body.items.map((i) => ({ sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice })),
       idempotencyKey: idempotencyKey ?? null,
       correlationId: correlationId?.slice(0, 200) ?? null,

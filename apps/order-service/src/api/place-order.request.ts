@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -13,6 +14,12 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+
+import {
+  DEFAULT_SALES_CHANNEL,
+  PLACEABLE_SALES_CHANNELS,
+  type PlaceableSalesChannel,
+} from '../domain/sales-channel.js';
 
 export class OrderItemRequest {
   @ApiProperty({ example: 'SKU-1' })
@@ -51,6 +58,16 @@ export class PlaceOrderRequest {
   @ValidateNested({ each: true })
   @Type(() => OrderItemRequest)
   items!: OrderItemRequest[];
+
+  @ApiProperty({
+    required: false,
+    enum: PLACEABLE_SALES_CHANNELS,
+    default: DEFAULT_SALES_CHANNEL,
+    description: `Where the order was placed; "${DEFAULT_SALES_CHANNEL}" when absent`,
+  })
+  @IsOptional()
+  @IsIn(PLACEABLE_SALES_CHANNELS)
+  salesChannel?: PlaceableSalesChannel;
 }
 
 export class CancelOrderRequest {

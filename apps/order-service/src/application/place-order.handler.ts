@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { appendToOutbox, idFromKey } from '@app/messaging';
-import type { OrderItem } from '@app/contracts';
+import type { OrderItem, SalesChannel } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { placeOrder, type Order } from '../domain/order.js';
+import { DEFAULT_SALES_CHANNEL, type PlaceableSalesChannel } from '../domain/sales-channel.js';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { Clock } from '@app/platform';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused.error.js';
@@ -15,9 +16,10 @@ export interface PlaceOrderCommand {
   customerId: string;
   currency: string;
   items: OrderItem[];
+  /** Absent: the domain's default ('api'). */
+  salesChannel?: PlaceableSalesChannel;
   idempotencyKey: string | null;
   correlationId: string | null;
-  traceparent?: string;
 }
 
 /**
@@ -40,8 +42,9 @@ export class PlaceOrderHandler {
       customerId: cmd.customerId,
       currency: cmd.currency,
       items: cmd.items,
+      salesChannel: cmd.salesChannel,
     });
-    const requestHash = hashRequest(cmd);
+    const requestHash = hashRequest(cmd, event.salesChannel);
     const correlationId = cmd.correlationId ?? orderId;
     const now = this.clock.now();
 
@@ -60,7 +63,6 @@ export class PlaceOrderHandler {
           occurredAt: now,
           correlationId,
           causationId: null,
-          traceparent: cmd.traceparent,
         });
         return { order, created: true };
       }
@@ -73,11 +75,14 @@ export class PlaceOrderHandler {
 }
 
 /** The request's meaning, independent of key order and whitespace. */
-function hashRequest(cmd: PlaceOrderCommand): string {
-  const canonical = JSON.stringify([
+function hashRequest(cmd: PlaceOrderCommand, salesChannel: SalesChannel): string {
+  const meaning: unknown[] = [
     cmd.customerId,
     cmd.currency,
     cmd.items.map((i) => [i.sku, i.quantity, i.unitPrice]),
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  ];
+  // Orders stored before salesChannel existed were hashed without it. Leaving the default out
+  // keeps a client's retry of such a request matching, while another channel is another body.
+  if (salesChannel !== DEFAULT_SALES_CHANNEL) meaning.push(salesChannel);
+  return createHash('sha256').update(JSON.stringify(meaning)).digest('hex');
 }

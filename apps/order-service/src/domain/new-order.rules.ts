@@ -1,6 +1,11 @@
 import type { OrderItem } from '@app/contracts';
 import { isCurrencyCode, isMinorUnits, isQuantity, totalOf } from './money.js';
 import type { FieldProblem } from './order.errors.js';
+import {
+  isPlaceableSalesChannel,
+  PLACEABLE_SALES_CHANNELS,
+  type PlaceableSalesChannel,
+} from './sales-channel.js';
 
 /** Bounds one order's size, so that one request cannot make an unbounded event or row. */
 export const MAX_ORDER_ITEMS = 100;
@@ -10,6 +15,8 @@ export interface NewOrder {
   readonly customerId: string;
   readonly currency: string;
   readonly items: readonly OrderItem[];
+  /** Absent (or null, which the API treats as absent) means DEFAULT_SALES_CHANNEL. */
+  readonly salesChannel?: PlaceableSalesChannel | null;
 }
 
 /** Every rule a new order breaks, so that the client can fix them all in one round trip. */
@@ -21,6 +28,11 @@ export function problemsWithNewOrder(input: NewOrder): FieldProblem[] {
   check(isNonEmptyString(input.orderId), 'orderId', 'must be a non-empty string');
   check(isNonEmptyString(input.customerId), 'customerId', 'must be a non-empty string');
   check(isCurrencyCode(input.currency), 'currency', 'must be an ISO-4217 code like "EUR"');
+  check(
+    input.salesChannel == null || isPlaceableSalesChannel(input.salesChannel),
+    'salesChannel',
+    `must be one of ${PLACEABLE_SALES_CHANNELS.join(', ')}`,
+  );
   // Typed callers may still pass parsed JSON, so the array itself is checked too.
   const items: readonly OrderItem[] = Array.isArray(input.items) ? input.items : [];
   check(items.length >= 1, 'items', 'must hold at least one item');

@@ -1,4 +1,4 @@
-import type { OrderItem } from '@app/contracts';
+import { currentVersionOf, validateEnvelope, type OrderItem } from '@app/contracts';
 import { describe, expect, it } from 'vitest';
 import type { NewOrder } from './new-order.rules.js';
 import { approve, cancel, placeOrder, reject, type Order } from './order.js';
@@ -53,7 +53,43 @@ describe('Order', () => {
         rejectionReason: null,
         paymentId: null,
       });
-      expect(event).toEqual({ ...newOrder(), total: 2999 });
+      expect(event).toEqual({ ...newOrder(), total: 2999, salesChannel: 'api' });
+    });
+
+    it.each(['web', 'mobile', 'api'] as const)(
+      'states the channel it was placed through (%s)',
+      (c) => {
+        expect(placeOrder(newOrder({ salesChannel: c })).event.salesChannel).toBe(c);
+      },
+    );
+
+    it.each([
+      ['names no channel', {}],
+      ['names the channel null', { salesChannel: null }],
+    ])('takes an order that %s as placed through the api', (_, change) => {
+      expect(placeOrder(newOrder(change)).event.salesChannel).toBe('api');
+    });
+
+    it('keeps the channel in the event only, not in the order state', () => {
+      expect(placeOrder(newOrder({ salesChannel: 'web' })).order).not.toHaveProperty(
+        'salesChannel',
+      );
+    });
+
+    it('states an OrderCreated that the current contract accepts', () => {
+      const { event } = placeOrder(newOrder({ salesChannel: 'mobile' }));
+      const envelope = {
+        eventId: '1f0e9d8c-7b6a-4594-8372-615049382716',
+        eventType: 'OrderCreated',
+        schemaVersion: currentVersionOf('OrderCreated'),
+        aggregateId: event.orderId,
+        sequence: 1,
+        occurredAt: '2026-11-24T10:00:00.000Z',
+        correlationId: event.orderId,
+        causationId: null,
+        payload: event,
+      };
+      expect(() => validateEnvelope(envelope)).not.toThrow();
     });
 
     it('keeps only the known fields of each item', () => {
@@ -75,6 +111,13 @@ describe('Order', () => {
       ['a four-letter currency', { currency: 'EURO' }, ['currency']],
       ['an empty customerId', { customerId: '' }, ['customerId']],
       ['an empty orderId', { orderId: '' }, ['orderId']],
+      [
+        'the channel "unknown" (kept for orders older than v2)',
+        { salesChannel: 'unknown' },
+        ['salesChannel'],
+      ],
+      ['a channel outside the list', { salesChannel: 'tv' }, ['salesChannel']],
+      ['an upper-case channel', { salesChannel: 'WEB' }, ['salesChannel']],
       ['an empty sku', { items: [item({ sku: '' })] }, ['items[0].sku']],
       ['a quantity of 0', { items: [item({ quantity: 0 })] }, ['items[0].quantity']],
       ['a fractional quantity', { items: [item({ quantity: 1.5 })] }, ['items[0].quantity']],

@@ -8,6 +8,7 @@ import type {
 import { totalOf } from './money.js';
 import { problemsWithNewOrder, type NewOrder } from './new-order.rules.js';
 import { IllegalTransitionError, InvalidOrderError } from './order.errors.js';
+import { DEFAULT_SALES_CHANNEL } from './sales-channel.js';
 
 // The order state machine. Every transition is pure: it takes the current state and returns
 // the next one with the event payload it causes, so the caller stores both in one transaction.
@@ -69,7 +70,10 @@ export function placeOrder(input: NewOrder): { order: PendingOrder; event: Order
     rejectionReason: null,
     paymentId: null,
   };
-  return { order, event: facts };
+  // The channel is a fact about how the order was placed, stated once in OrderCreated; the
+  // order's own state does not depend on it, so the Order type does not carry it.
+  const salesChannel = input.salesChannel ?? DEFAULT_SALES_CHANNEL;
+  return { order, event: { ...facts, salesChannel } };
 }
 
 /** On PaymentAuthorized. */

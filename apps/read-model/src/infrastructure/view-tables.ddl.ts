@@ -15,6 +15,7 @@ export function viewTablesDdl(schema: string): string[] {
         currency         text,
         total            bigint,
         items            jsonb,
+        sales_channel    text,
         rejection_reason text,
         cancel_reason    text,
         payment_id       uuid,

@@ -34,6 +34,7 @@ const created = event('OrderCreated', 1, {
   currency: 'EUR',
   items: [{ sku: 'A', quantity: 2, unitPrice: 500 }],
   total: 1000,
+  salesChannel: 'web',
 });
 const authorized = event('PaymentAuthorized', 1, {
   paymentId,

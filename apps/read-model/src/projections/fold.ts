@@ -34,6 +34,7 @@ export function fold(view: OrderView, event: EventEnvelope): Folded {
         currency: p.currency,
         total: p.total,
         items: p.items,
+        salesChannel: p.salesChannel,
         createdAt: event.occurredAt,
       });
       return { view: next, summary: { orders: 1, pending: 1 } };

@@ -8,6 +8,7 @@ export interface OrderView {
   currency: string | null;
   total: number | null;
   items: { sku: string; quantity: number; unitPrice: number }[] | null;
+  salesChannel: string | null;
   rejectionReason: string | null;
   cancelReason: string | null;
   paymentId: string | null;
@@ -46,6 +47,7 @@ export function emptyView(orderId: string, customerId: string, occurredAt: strin
     currency: null,
     total: null,
     items: null,
+    salesChannel: null,
     rejectionReason: null,
     cancelReason: null,
     paymentId: null,

@@ -9,6 +9,7 @@ const COLUMNS = {
   currency: 'currency',
   total: 'total',
   items: 'items',
+  salesChannel: 'sales_channel',
   rejectionReason: 'rejection_reason',
   cancelReason: 'cancel_reason',
   paymentId: 'payment_id',

@@ -11,6 +11,7 @@ export interface OrderViewDto {
   currency: string;
   total: number;
   items: unknown[];
+  salesChannel: string | null;
   rejectionReason?: string;
   cancelReason?: string;
   paymentId?: string;
@@ -21,7 +22,7 @@ export interface OrderViewDto {
   updatedAt: string;
 }
 
-const SELECT = `SELECT order_id, customer_id, status, currency, total, items, rejection_reason,
+const SELECT = `SELECT order_id, customer_id, status, currency, total, items, sales_channel, rejection_reason,
   cancel_reason, payment_id, payment_status, payment_amount, payment_reason, created_at, updated_at
   FROM order_views`;
 
@@ -111,6 +112,7 @@ interface Row {
   currency: string;
   total: string;
   items: unknown[];
+  sales_channel: string | null;
   rejection_reason: string | null;
   cancel_reason: string | null;
   payment_id: string | null;
@@ -129,6 +131,7 @@ function toDto(r: Row): OrderViewDto {
     currency: r.currency,
     total: Number(r.total),
     items: r.items,
+    salesChannel: r.sales_channel,
     ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
     ...(r.cancel_reason ? { cancelReason: r.cancel_reason } : {}),
     ...(r.payment_id ? { paymentId: r.payment_id } : {}),

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { fixtureFolderOf } from '../contract-paths.js';
 
 /** libs/contracts/fixtures/<event-type>/v<N>.json: one full envelope per published version. */
 export const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -10,13 +11,7 @@ export interface GoldenFixture {
   bytes: Buffer;
 }
 
-/** 'OrderCreated' -> 'order-created', the folder that holds its fixtures. */
-export function fixtureFolderOf(eventType: string): string {
-  return eventType.replace(
-    /[A-Z]/g,
-    (letter, index: number) => (index === 0 ? '' : '-') + letter.toLowerCase(),
-  );
-}
+export { fixtureFolderOf };
 
 export function goldenFixtures(): GoldenFixture[] {
   return readdirSync(FIXTURES_DIR).flatMap((folder) =>
