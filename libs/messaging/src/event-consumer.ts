@@ -68,7 +68,13 @@ export class EventConsumer {
     const { kafka, groupId, topics } = this.opts;
     this.dlq = kafka.producer({ allowAutoTopicCreation: false });
     await this.dlq.connect();
-    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      // A fetch long-polls up to this long when a partition has nothing new; kafkajs's 5 s
+      // default would also delay a paused partition's retry and a stop() by up to 5 s.
+      maxWaitTimeInMs: 500,
+    });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.opts.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
       if (!payload.restart) this.opts.onFatalCrash?.(payload.error);

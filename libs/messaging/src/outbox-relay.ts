@@ -92,7 +92,9 @@ export class OutboxRelay {
         this.opts.log.warn({ err: error, failures }, 'outbox relay: batch failed, will retry');
         // A broker fault keeps the database session (and so the relay lock); anything else
         // starts over with a fresh session, as a standby until the lock is won again.
-        if (isKafkaError(error)) await this.resetProducer();
+        // After a run of broker faults, the lock is given up too: if only this instance
+        // cannot reach Kafka, another one takes over instead of waiting on it.
+        if (isKafkaError(error) && failures < 5) await this.resetProducer();
         else await this.disconnect();
         await sleep(backoffDelay(failures, 200, 5000));
       }
@@ -171,7 +173,12 @@ export class OutboxRelay {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
     });
-    await producer.connect();
+    try {
+      await producer.connect();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
     this.producer = producer;
     return producer;
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { ContractViolationError, ORDER_EVENTS_TOPIC } from '@app/contracts';
+import { ContractViolationError, ORDER_EVENTS_TOPIC, currentVersionOf } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { eventIdFor } from './event-ids.js';
@@ -15,7 +15,10 @@ class Rollback extends Error {
   override readonly name = 'Rollback';
 }
 
-const orderCreated = (aggregateId: string, customerId = 'customer-42'): NewEvent<'OrderCreated'> => ({
+const orderCreated = (
+  aggregateId: string,
+  customerId = 'customer-42',
+): NewEvent<'OrderCreated'> => ({
   eventType: 'OrderCreated',
   aggregateId,
   payload: { ...payloadFor('OrderCreated', aggregateId), customerId },
@@ -35,23 +38,25 @@ describe('appendToOutbox', () => {
   let db: MessagingDatabase;
 
   const rowsOf = async (aggregateId: string): Promise<OutboxRow[]> =>
-    (await db.dataSource.query(
+    await db.dataSource.query<OutboxRow[]>(
       `SELECT id, event_id, sequence, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`,
       [aggregateId],
-    )) as OutboxRow[];
+    );
 
   const ordersNamed = async (orderId: string): Promise<number> => {
-    const [row] = (await db.dataSource.query(
+    const [row] = await db.dataSource.query<[{ n: number }]>(
       'SELECT count(*)::int AS n FROM orders WHERE order_id = $1',
       [orderId],
-    )) as [{ n: number }];
+    );
     return row.n;
   };
 
   beforeAll(async () => {
     db = await openMessagingDatabase('outbox_writer');
     // Stand-ins for a service's state and for the moment each writer committed.
-    await db.dataSource.query(`CREATE TABLE orders (order_id text PRIMARY KEY, status text NOT NULL)`);
+    await db.dataSource.query(
+      `CREATE TABLE orders (order_id text PRIMARY KEY, status text NOT NULL)`,
+    );
     await db.dataSource.query(`
       CREATE TABLE commit_log (
         aggregate_id text NOT NULL,
@@ -77,19 +82,20 @@ describe('appendToOutbox', () => {
       expect(await ordersNamed(orderId)).toBe(1);
       const rows = await rowsOf(orderId);
       expect(rows.map((r) => r.event_id)).toEqual([envelope.eventId]);
-      const [stored] = (await db.dataSource.query(
+      expect(envelope.schemaVersion).toBe(currentVersionOf('OrderCreated'));
+      const [stored] = await db.dataSource.query<[Record<string, unknown>]>(
         `SELECT topic, message_key, event_type, schema_version, headers, published_at
            FROM outbox WHERE event_id = $1`,
         [envelope.eventId],
-      )) as [Record<string, unknown>];
+      );
       expect(stored).toEqual({
         topic: ORDER_EVENTS_TOPIC,
         message_key: orderId,
         event_type: 'OrderCreated',
-        schema_version: 1,
+        schema_version: envelope.schemaVersion,
         headers: {
           'event-type': 'OrderCreated',
-          'schema-version': '1',
+          'schema-version': String(envelope.schemaVersion),
           'event-id': envelope.eventId,
           'correlation-id': envelope.correlationId,
         },
@@ -134,7 +140,10 @@ describe('appendToOutbox', () => {
             // Start the writers in a shuffled order, then hold the stream lock for a while,
             // so that who inserts first and who commits first are not the same question.
             await manager.query('SELECT pg_sleep($1)', [jitter()]);
-            const envelope = await appendToOutbox(manager, orderCreated(orderId, `writer-${writer}`));
+            const envelope = await appendToOutbox(
+              manager,
+              orderCreated(orderId, `writer-${writer}`),
+            );
             await manager.query('SELECT pg_sleep($1)', [jitter()]);
             if (rollsBack(writer)) throw new Rollback(`writer ${writer} rolls back`);
             // The last statement before COMMIT: its clock_timestamp() orders the commits.
@@ -149,21 +158,22 @@ describe('appendToOutbox', () => {
       // Only the writers told to roll back failed (no lock timeout, no duplicate sequence).
       const failed = outcomes.flatMap((o, writer) => (o.status === 'rejected' ? [writer] : []));
       expect(failed).toEqual([0, 3, 6, 9]);
-      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(Rollback);
+      for (const o of outcomes)
+        if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(Rollback);
 
       const rows = await rowsOf(orderId); // in id order
       expect(rows.map((r) => r.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
-      const commits = (await db.dataSource.query(
+      const commits = await db.dataSource.query<{ sequence: number; writer: string }[]>(
         'SELECT sequence, writer FROM commit_log WHERE aggregate_id = $1 ORDER BY committed_at',
         [orderId],
-      )) as { sequence: number; writer: string }[];
+      );
       // The n-th commit wrote sequence n, and its row has the n-th smallest id.
       expect(commits.map((c) => c.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(rows.map((r) => r.envelope.payload.customerId)).toEqual(commits.map((c) => c.writer));
-      const [stream] = (await db.dataSource.query(
+      const [stream] = await db.dataSource.query<[{ last_sequence: number }]>(
         'SELECT last_sequence FROM outbox_streams WHERE topic = $1 AND aggregate_id = $2',
         [ORDER_EVENTS_TOPIC, orderId],
-      )) as [{ last_sequence: number }];
+      );
       expect(stream.last_sequence).toBe(6);
     });
 
@@ -190,7 +200,9 @@ describe('appendToOutbox', () => {
           throw new Rollback('first attempt fails');
         }),
       ).rejects.toThrow(Rollback);
-      const retried = await db.dataSource.transaction((m) => appendToOutbox(m, orderCreated(orderId)));
+      const retried = await db.dataSource.transaction((m) =>
+        appendToOutbox(m, orderCreated(orderId)),
+      );
       const next = await db.dataSource.transaction((m) => appendToOutbox(m, orderCreated(orderId)));
       const otherOrder = await db.dataSource.transaction((m) =>
         appendToOutbox(m, orderCreated(randomUUID())),
@@ -201,7 +213,10 @@ describe('appendToOutbox', () => {
       expect(retried.eventId).toBe(eventIdFor(ORDER_EVENTS_TOPIC, orderId, 1));
       expect(next.eventId).toBe(eventIdFor(ORDER_EVENTS_TOPIC, orderId, 2));
       expect(new Set([retried.eventId, next.eventId, otherOrder.eventId]).size).toBe(3);
-      expect((await rowsOf(orderId)).map((r) => r.event_id)).toEqual([retried.eventId, next.eventId]);
+      expect((await rowsOf(orderId)).map((r) => r.event_id)).toEqual([
+        retried.eventId,
+        next.eventId,
+      ]);
     });
   });
 
@@ -223,19 +238,16 @@ describe('appendToOutbox', () => {
       await expect(attempt).rejects.toMatchObject({ reason: 'schema-violation' });
       expect(await ordersNamed(orderId)).toBe(0);
       expect(await rowsOf(orderId)).toEqual([]);
-      const streams = (await db.dataSource.query(
+      const streams = await db.dataSource.query<unknown[]>(
         'SELECT 1 FROM outbox_streams WHERE aggregate_id = $1',
         [orderId],
-      )) as unknown[];
+      );
       expect(streams).toEqual([]);
     });
 
-    // Known defect (see the report of this spec): appendToOutbox bumps the stream counter
-    // before it validates, so a caller that catches the violation and commits leaves a gap
-    // in the aggregate's sequence, and the read model parks every later event of that order.
-    // `it.fails` keeps the suite green while the defect exists and turns red once it is
-    // fixed: then make it a plain `it`.
-    it.fails('leaves no gap in the sequence even when the caller catches the violation and commits', async () => {
+    // A caller that catches the violation and commits must not leave a gap in the
+    // aggregate's sequence (the read model would park every later event of that order).
+    it('leaves no gap in the sequence even when the caller catches the violation and commits', async () => {
       const orderId = randomUUID();
 
       await db.dataSource.transaction(async (manager) => {

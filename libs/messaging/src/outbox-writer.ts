@@ -35,6 +35,21 @@ export async function appendToOutbox<K extends EventType>(
     throw new Error('appendToOutbox must run inside the transaction that changes the state');
   }
   const topic = topicOf(event.eventType);
+  const draft: EventEnvelope<EventPayloads[K]> = {
+    eventId: eventIdFor(topic, event.aggregateId, 1),
+    eventType: event.eventType,
+    schemaVersion: currentVersionOf(event.eventType),
+    aggregateId: event.aggregateId,
+    sequence: 1,
+    occurredAt: event.occurredAt.toISOString(),
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    payload: event.payload,
+  };
+  // A contract violation must fail the writer, not poison every consumer; it is checked
+  // before a sequence is taken, so a caller that catches it leaves no gap in the stream.
+  validateEnvelope(draft);
+
   // Takes (and keeps until commit) the stream's counter row lock: see the migration.
   const [row] = await manager.query<[{ last_sequence: number }]>(
     `INSERT INTO outbox_streams (topic, aggregate_id, last_sequence) VALUES ($1, $2, 1)
@@ -44,20 +59,7 @@ export async function appendToOutbox<K extends EventType>(
     [topic, event.aggregateId],
   );
   const sequence = row.last_sequence;
-
-  const envelope: EventEnvelope<EventPayloads[K]> = {
-    eventId: eventIdFor(topic, event.aggregateId, sequence),
-    eventType: event.eventType,
-    schemaVersion: currentVersionOf(event.eventType),
-    aggregateId: event.aggregateId,
-    sequence,
-    occurredAt: event.occurredAt.toISOString(),
-    correlationId: event.correlationId,
-    causationId: event.causationId,
-    payload: event.payload,
-  };
-  // A contract violation must fail the writer's transaction, not poison every consumer.
-  validateEnvelope(envelope);
+  const envelope = { ...draft, sequence, eventId: eventIdFor(topic, event.aggregateId, sequence) };
 
   const headers: Record<string, string> = {
     [HEADERS.eventType]: envelope.eventType,

@@ -2,15 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { EventEnvelope, EventPayloads, EventType } from '@app/contracts';
+import {
+  HEADERS,
+  currentVersionOf,
+  encodeEvent,
+  type EventEnvelope,
+  type EventPayloads,
+  type EventType,
+} from '@app/contracts';
 import { projectRoot } from '@app/testing';
+
+import type { OutgoingRecord } from './kafka-testbed.js';
 
 /** 'OrderCreated' -> 'order-created', the folder of its golden fixtures. */
 const folderOf = (eventType: string): string =>
   eventType.replace(/[A-Z]/g, (c, i: number) => (i === 0 ? '' : '-') + c.toLowerCase());
 
+/** The golden fixture of the version producers write today (the contract evolves). */
 function fixture(eventType: EventType): EventEnvelope<Record<string, unknown>> {
-  const path = join(projectRoot(), 'libs/contracts/fixtures', folderOf(eventType), 'v1.json');
+  const file = `v${currentVersionOf(eventType)}.json`;
+  const path = join(projectRoot(), 'libs/contracts/fixtures', folderOf(eventType), file);
   return JSON.parse(readFileSync(path, 'utf8')) as EventEnvelope<Record<string, unknown>>;
 }
 
@@ -34,5 +45,18 @@ export function envelopeFor(
     aggregateId,
     sequence,
     payload: { ...base.payload, orderId: aggregateId },
+  };
+}
+
+/** The Kafka record the relay would write for `envelope`: key = order id, bytes, headers. */
+export function recordOf(envelope: EventEnvelope): OutgoingRecord {
+  return {
+    key: envelope.aggregateId,
+    value: encodeEvent(envelope),
+    headers: {
+      [HEADERS.eventType]: envelope.eventType,
+      [HEADERS.schemaVersion]: String(envelope.schemaVersion),
+      [HEADERS.eventId]: envelope.eventId,
+    },
   };
 }

@@ -23,13 +23,13 @@ export async function commitOutboxRow(
   eventType: EventType = 'OrderCreated',
 ): Promise<EventEnvelope> {
   return dataSource.transaction(async (manager) => {
-    const [row] = (await manager.query(
+    const [row] = await manager.query<[{ last_sequence: number }]>(
       `INSERT INTO outbox_streams (topic, aggregate_id, last_sequence) VALUES ($1, $2, 1)
        ON CONFLICT (topic, aggregate_id)
        DO UPDATE SET last_sequence = outbox_streams.last_sequence + 1
        RETURNING last_sequence`,
       [topic, aggregateId],
-    )) as [{ last_sequence: number }];
+    );
     const sequence = row.last_sequence;
     const envelope: EventEnvelope = {
       eventId: eventIdFor(topic, aggregateId, sequence),
@@ -75,11 +75,11 @@ export async function outboxState(
   dataSource: DataSource,
   eventIds: readonly string[],
 ): Promise<{ unpublished: number; published: number }> {
-  const [row] = (await dataSource.query(
+  const [row] = await dataSource.query<[{ unpublished: number; published: number }]>(
     `SELECT count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished,
             count(*) FILTER (WHERE published_at IS NOT NULL)::int AS published
        FROM outbox WHERE event_id = ANY($1::uuid[])`,
     [eventIds],
-  )) as [{ unpublished: number; published: number }];
+  );
   return row;
 }

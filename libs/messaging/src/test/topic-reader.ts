@@ -20,7 +20,8 @@ export class TopicReader {
   private constructor(private readonly consumer: Consumer) {}
 
   static async start(kafka: Kafka, topic: string): Promise<TopicReader> {
-    const consumer = kafka.consumer({ groupId: `it-reader-${randomUUID()}` });
+    // A short fetch wait: disconnect() waits for the fetch in flight.
+    const consumer = kafka.consumer({ groupId: `it-reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
     const reader = new TopicReader(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
