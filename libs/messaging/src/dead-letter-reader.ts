@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-
 import type { Kafka, KafkaMessage } from 'kafkajs';
 
 import { DLT_HEADERS } from './dead-letter.js';
+import { readTopic } from './topic-reader.js';
 
 export interface DeadLetterRecord {
   /** `partition:offset` in the dead-letter topic. */
@@ -22,58 +21,11 @@ export interface DeadLetterRecord {
   message: KafkaMessage;
 }
 
-/**
- * Reads a dead-letter topic from its start to its current end with a throwaway group (the
- * topic is small by design: it holds what needs a human).
- */
+/** A dead-letter topic, start to current end (it is small by design: it holds what needs a human). */
 export async function readDeadLetters(kafka: Kafka, topic: string): Promise<DeadLetterRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = (await admin.fetchTopicOffsets(topic)).filter(
-      (p) => BigInt(p.high) > BigInt(p.low),
-    );
-    if (ends.length === 0) return [];
-    const remaining = new Map(ends.map((p) => [p.partition, BigInt(p.high)]));
-    const groupId = `dlt-reader-${randomUUID()}`;
-    const consumer = kafka.consumer({ groupId });
-    const records: DeadLetterRecord[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`reading ${topic} took over 30 s`)),
-          30_000,
-        );
-        consumer
-          .run({
-            autoCommit: false,
-            eachMessage: ({ partition, message }) => {
-              const end = remaining.get(partition);
-              if (end !== undefined && BigInt(message.offset) < end) {
-                records.push(toRecord(partition, message));
-                if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
-              }
-              if (remaining.size === 0) {
-                clearTimeout(timer);
-                resolve();
-              }
-              return Promise.resolve();
-            },
-          })
-          .catch(reject);
-      });
-    } finally {
-      await consumer.disconnect();
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-    }
-    return records.sort(
-      (a, b) => a.source.topic.localeCompare(b.source.topic) || a.id.localeCompare(b.id),
-    );
-  } finally {
-    await admin.disconnect();
-  }
+  return (await readTopic(kafka, topic)).map(({ partition, message }) =>
+    toRecord(partition, message),
+  );
 }
 
 function toRecord(partition: number, message: KafkaMessage): DeadLetterRecord {

@@ -17,3 +17,4 @@ export * from './group-offsets.js';
 export * from './dead-letter-reader.js';
 export * from './tracing.js';
 export * from './retention.js';
+export * from './topic-reader.js';

@@ -2,13 +2,16 @@ import { purgeInbox, purgePublishedOutbox, safeInboxHorizonMs } from '@app/messa
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ConfigResourceTypes, Kafka } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
 import { EventConsumerHost } from './event-consumer.host.js';
 
 const HOUR = 3_600_000;
+// kafkajs's ConfigResourceTypes.TOPIC; kafkajs is CommonJS and Node's ESM loader cannot
+// see that export by name.
+const TOPIC_RESOURCE = 2;
 
 /**
  * Keeps the outbox and the inbox from growing without bound. OUTBOX_RETENTION_HOURS
@@ -36,7 +39,7 @@ export class RetentionService implements OnApplicationBootstrap {
       const described = await admin.describeConfigs({
         includeSynonyms: false,
         resources: this.consumer.topics.map((name) => ({
-          type: ConfigResourceTypes.TOPIC,
+          type: TOPIC_RESOURCE,
           name,
           configNames: ['retention.ms'],
         })),

@@ -10,3 +10,5 @@ export * from './topics.js';
 export * from './service-process.js';
 export * from './services.js';
 export * from './stack.js';
+export * from './audit/audit.js';
+export * from './audit/log-facts.js';

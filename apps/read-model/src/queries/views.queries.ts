@@ -18,12 +18,15 @@ export interface OrderViewDto {
   paymentStatus: string | null;
   paymentAmount?: number;
   paymentReason?: string;
+  /** Last applied sequence per stream: how far this view has read each order's events. */
+  lastSequence: { order: number; payment: number };
   createdAt: string;
   updatedAt: string;
 }
 
 const SELECT = `SELECT order_id, customer_id, status, currency, total, items, sales_channel, rejection_reason,
-  cancel_reason, payment_id, payment_status, payment_amount, payment_reason, created_at, updated_at
+  cancel_reason, payment_id, payment_status, payment_amount, payment_reason, order_seq, payment_seq,
+  created_at, updated_at
   FROM order_views`;
 
 /** Reads of the views. An order shows once its OrderCreated has been applied. */
@@ -119,6 +122,8 @@ interface Row {
   payment_status: string | null;
   payment_amount: string | null;
   payment_reason: string | null;
+  order_seq: number;
+  payment_seq: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -138,6 +143,7 @@ function toDto(r: Row): OrderViewDto {
     paymentStatus: r.payment_status,
     ...(r.payment_amount !== null ? { paymentAmount: Number(r.payment_amount) } : {}),
     ...(r.payment_reason ? { paymentReason: r.payment_reason } : {}),
+    lastSequence: { order: r.order_seq, payment: r.payment_seq },
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
