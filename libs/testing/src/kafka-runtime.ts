@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,7 +22,9 @@ export function pinnedKafkaVersion(): string {
  */
 export function ensureKafkaClasspath(log: (line: string) => void = () => undefined): string {
   const version = pinnedKafkaVersion();
-  const target = join(cacheDir(), 'kafka', version, 'libs');
+  // Keyed by the POM's content too: adding a dependency must not reuse an older classpath.
+  const pomHash = createHash('sha256').update(readFileSync(POM())).digest('hex').slice(0, 10);
+  const target = join(cacheDir(), 'kafka', `${version}-${pomHash}`, 'libs');
   if (existsSync(join(target, '.complete'))) return target;
 
   requireTool('java', ['-version'], 'Java 17 or newer runs the Kafka broker');
@@ -54,6 +57,12 @@ export function ensureKafkaClasspath(log: (line: string) => void = () => undefin
     );
   }
   writeFileSync(join(staging, '.complete'), new Date().toISOString());
+  // Another launcher may have finished the same fetch meanwhile: keep the one in place (a
+  // broker may already run from it) and drop ours.
+  if (existsSync(join(target, '.complete'))) {
+    rmSync(staging, { recursive: true, force: true });
+    return target;
+  }
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
   return target;
@@ -69,3 +78,25 @@ function requireTool(cmd: string, args: string[], why: string): void {
     );
   }
 }
+
+/**
+ * Runs one of Kafka's own command-line tools (e.g. ConsumerGroupCommand, the class behind
+ * kafka-consumer-groups.sh) from the cached classpath.
+ */
+export function runKafkaTool(
+  mainClass: string,
+  args: string[],
+  log: (line: string) => void = () => undefined,
+): { status: number; output: string } {
+  const classpath = join(ensureKafkaClasspath(log), '*');
+  const result = spawnSync('java', ['-Xmx256m', '-cp', classpath, mainClass, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, KAFKA_LOG4J_OPTS: '' },
+  });
+  return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+}
+
+export const KAFKA_TOOLS = {
+  consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  topics: 'org.apache.kafka.tools.TopicCommand',
+} as const;
