@@ -25,7 +25,7 @@ export function e2eStack() {
       signal(entry.pid, 'SIGKILL');
       await waitForExit(entry.pid, 5_000);
     }
-    registry.forget(instance);
+    registry.forget(instance, entry.pid);
   };
 
   return {

@@ -24,8 +24,20 @@ export class PidRegistry {
     writeFileSync(join(this.dir, `${entry.name}.json`), JSON.stringify(entry));
   }
 
-  forget(name: string): void {
-    rmSync(join(this.dir, `${name}.json`), { force: true });
+  /**
+   * Drops a pid file; with `pid`, only while it still names that process (a replacement
+   * instance under the same name must keep its own).
+   */
+  forget(name: string, pid?: number): void {
+    const file = join(this.dir, `${name}.json`);
+    if (pid !== undefined) {
+      try {
+        if ((JSON.parse(readFileSync(file, 'utf8')) as PidRecord).pid !== pid) return;
+      } catch {
+        return;
+      }
+    }
+    rmSync(file, { force: true });
   }
 
   list(): PidRecord[] {

@@ -125,7 +125,7 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
       signal(pid, 'SIGKILL');
       await waitForExit(pid, 10_000);
     }
-    opts.registry.forget('postgres');
+    opts.registry.forget('postgres', pid);
   };
 
   await launch();

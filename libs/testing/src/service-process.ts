@@ -52,7 +52,7 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
         await waitForExit(pid, 5_000);
       }
     }
-    opts.registry.forget(opts.instance);
+    opts.registry.forget(opts.instance, pid);
   };
   return {
     instance: opts.instance,

@@ -69,21 +69,35 @@ export function systemApi(stack: E2eStack) {
   const payments = stack.url('payment-service');
   const views = stack.url('read-model');
   return {
-    placeOrder: (body: unknown, opts: Omit<RequestOptions, 'json'> = {}): Promise<HttpResponse<Order>> =>
+    placeOrder: (
+      body: unknown,
+      opts: Omit<RequestOptions, 'json'> = {},
+    ): Promise<HttpResponse<Order>> =>
       http('POST', `${orders}/orders`, opts.raw === undefined ? { ...opts, json: body } : opts),
-    order: (orderId: string): Promise<HttpResponse<Order>> => http('GET', `${orders}/orders/${orderId}`),
+    order: (orderId: string): Promise<HttpResponse<Order>> =>
+      http('GET', `${orders}/orders/${orderId}`),
     cancel: (orderId: string, reason?: string): Promise<HttpResponse<Order>> =>
-      http('POST', `${orders}/orders/${orderId}/cancel`, { json: reason === undefined ? {} : { reason } }),
-    payment: (orderId: string): Promise<HttpResponse<Payment>> => http('GET', `${payments}/payments/${orderId}`),
+      http('POST', `${orders}/orders/${orderId}/cancel`, {
+        json: reason === undefined ? {} : { reason },
+      }),
+    payment: (orderId: string): Promise<HttpResponse<Payment>> =>
+      http('GET', `${payments}/payments/${orderId}`),
     account: (customerId: string): Promise<HttpResponse<Account>> =>
       http('GET', `${payments}/accounts/${encodeURIComponent(customerId)}`),
-    view: (orderId: string): Promise<HttpResponse<OrderView>> => http('GET', `${views}/orders/${orderId}`),
-    listViews: (query: Record<string, string | number>): Promise<HttpResponse<OrderPage>> =>
-      http('GET', `${views}/orders?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`),
+    view: (orderId: string): Promise<HttpResponse<OrderView>> =>
+      http('GET', `${views}/orders/${orderId}`),
+    listViews: (query: Record<string, string | number>): Promise<HttpResponse<OrderPage>> => {
+      const search = new URLSearchParams(
+        Object.entries(query).map(([k, v]) => [k, String(v)] as [string, string]),
+      );
+      return http('GET', `${views}/orders?${search.toString()}`);
+    },
     summary: (customerId: string): Promise<HttpResponse<CustomerSummary>> =>
       http('GET', `${views}/customers/${encodeURIComponent(customerId)}/summary`),
     checksum: (): Promise<HttpResponse<{ checksum: string; orders: number }>> =>
-      http('GET', `${views}/admin/checksum`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+      http('GET', `${views}/admin/checksum`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      }),
   };
 }
 

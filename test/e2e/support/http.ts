@@ -16,7 +16,11 @@ export interface RequestOptions {
 }
 
 /** One HTTP call to a service; never throws for a 4xx/5xx, so tests can assert the status. */
-export async function http<T>(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
+export async function http<T>(
+  method: string,
+  url: string,
+  opts: RequestOptions = {},
+): Promise<HttpResponse<T>> {
   const hasBody = opts.json !== undefined || opts.raw !== undefined;
   const response = await fetch(url, {
     method,
