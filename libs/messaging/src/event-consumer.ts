@@ -38,6 +38,20 @@ export interface EventConsumerOptions {
    * live consumer already dead-lettered.
    */
   deadLettersAlreadyPublished?: boolean;
+  /**
+   * Failpoint for crash tests: called right after a record's transaction committed (inbox
+   * row and effect) and before its offset is committed, the window in which a crash makes
+   * the broker deliver the record again.
+   */
+  afterApplyBeforeCommit?: (record: AppliedRecord) => void;
+}
+
+export interface AppliedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  eventId: string;
+  eventType: string;
 }
 
 type Outcome = 'applied' | 'duplicate' | 'skipped' | 'dead-lettered' | 'retry';
@@ -118,9 +132,14 @@ export class EventConsumer {
       await payload.heartbeat();
     }
     if (lastDone !== undefined) {
-      await this.consumer?.commitOffsets([
-        { topic, partition, offset: (BigInt(lastDone) + 1n).toString() },
-      ]);
+      // Through the batch's own commit: Consumer.commitOffsets() is silently skipped once a
+      // stop() has begun, which would leave applied records uncommitted behind a graceful
+      // stop (a rebuild aligns groups on committed offsets and relies on them being exact).
+      await payload.commitOffsetsIfNecessary({
+        topics: [
+          { topic, partitions: [{ partition, offset: (BigInt(lastDone) + 1n).toString() }] },
+        ],
+      });
     }
   }
 
@@ -202,6 +221,13 @@ export class EventConsumer {
           }),
       );
       if (applied) {
+        this.opts.afterApplyBeforeCommit?.({
+          topic,
+          partition,
+          offset: message.offset,
+          eventId: envelope.eventId,
+          eventType: envelope.eventType,
+        });
         m.commitToEffect
           .labels(this.opts.groupId, envelope.eventType)
           .observe(Math.max(0, Date.now() - Date.parse(envelope.occurredAt)) / 1000);

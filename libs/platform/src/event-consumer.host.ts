@@ -1,8 +1,11 @@
+import { writeSync } from 'node:fs';
+
 import {
   EventConsumer,
   backoffDelay,
   sleep,
   watchConsumerLag,
+  type AppliedRecord,
   type ApplyResult,
   type DeadLetterRecord,
   type EventHandlers,
@@ -123,6 +126,7 @@ export abstract class EventConsumerHost
         ...spec,
         stopAt: this.stopAt,
         onFatalCrash: () => void this.restart(consumer),
+        afterApplyBeforeCommit: consumerCrashFailpoint(),
       });
       try {
         await consumer.start();
@@ -136,4 +140,22 @@ export abstract class EventConsumerHost
       }
     }
   }
+}
+
+/**
+ * FAULT_CONSUMER_CRASH_AFTER_APPLY=1 makes the process die (SIGKILL) right after a record's
+ * transaction committed and before its offset is committed: the crash window in which the
+ * broker redelivers a record whose effect is already in, which the inbox must recognise as
+ * a duplicate. The record is written to stdout first (synchronously) so a test can find it.
+ * Off unless set; tests only.
+ */
+function consumerCrashFailpoint(): ((record: AppliedRecord) => void) | undefined {
+  if (process.env.FAULT_CONSUMER_CRASH_AFTER_APPLY !== '1') return undefined;
+  return (record) => {
+    writeSync(
+      1,
+      `${JSON.stringify({ failpoint: 'FAULT_CONSUMER_CRASH_AFTER_APPLY', ...record })}\n`,
+    );
+    process.kill(process.pid, 'SIGKILL');
+  };
 }
