@@ -88,6 +88,10 @@ export class EventConsumer {
       // A fetch long-polls up to this long when a partition has nothing new; kafkajs's 5 s
       // default would also delay a paused partition's retry and a stop() by up to 5 s.
       maxWaitTimeInMs: 500,
+      // A member that died (kill -9) holds its partitions until its session expires:
+      // 10 s instead of kafkajs's 30 s bounds how long its partitions stand still.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.opts.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
