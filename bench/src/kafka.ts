@@ -1,0 +1,84 @@
+/** kafkajs clients and topics for the bench's own (baseline) traffic. */
+import { Kafka, logLevel, type Producer, type ProducerBatch } from 'kafkajs';
+import { pino } from 'pino';
+
+import type { Logger } from '@app/messaging';
+
+import { nowMs } from './stats.js';
+
+export function benchKafka(brokers: string[], clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.ERROR,
+    retry: { initialRetryTime: 300, retries: 8 },
+  });
+}
+
+export const quietLogger = (): Logger => pino({ level: 'warn' }, pino.destination(2));
+
+export async function createTopics(kafka: Kafka, topics: string[], partitions = 6): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics, timeout: 10_000 }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Records in the topics between the earliest and the latest offset. */
+export async function topicRecords(kafka: Kafka, topics: string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let total = 0;
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+    }
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface SendTimer {
+  sendMs: number;
+  batches: number;
+}
+
+/**
+ * The same Kafka client, but every producer it makes times its sendBatch calls: how much of a
+ * relay's wall time is the broker round trip and how much is the database.
+ */
+export function timedKafka(kafka: Kafka, timer: SendTimer): Kafka {
+  const wrapped = Object.create(kafka) as Kafka;
+  wrapped.producer = (config) => {
+    const producer: Producer = kafka.producer(config);
+    const original = producer.sendBatch.bind(producer);
+    producer.sendBatch = async (batch: ProducerBatch) => {
+      const t = nowMs();
+      try {
+        return await original(batch);
+      } finally {
+        timer.sendMs += nowMs() - t;
+        timer.batches += 1;
+      }
+    };
+    return producer;
+  };
+  return wrapped;
+}
