@@ -36,7 +36,7 @@ const headers = { authorization: `Bearer ${values.token}`, 'content-type': 'appl
 
 async function call(url: string, init?: RequestInit): Promise<unknown> {
   const res = await fetch(url, { ...init, headers });
-  const body = (await res.json());
+  const body = await res.json();
   if (!res.ok) fail(`${service} answered ${res.status}: ${JSON.stringify(body)}`);
   return body;
 }
