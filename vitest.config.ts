@@ -69,6 +69,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        ...shared,
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.chaos-spec.ts'],
+          // Each spec starts its own PostgreSQL, Kafka and services (they kill and restart
+          // them), so specs run one at a time and hooks get time to start a whole stack.
+          testTimeout: 420_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck + build, unit tests, then integration and end-to-end tests
 // against ONE real PostgreSQL and ONE real Kafka broker that this script starts (through the
-// project's launcher) and stops by pid at the end. The last line is "N passed, N failed".
+// project's launcher) and stops by pid at the end, then the core chaos scenarios (each on a
+// stack of its own). The last line is "N passed, N failed".
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -123,9 +124,13 @@ if (built && typed) {
   } finally {
     if (infra) await stopInfra(infra.child);
   }
+  // The core fault-injection scenarios. Each spec starts (and kills, and restarts) a stack of
+  // its own, so they run after the shared infrastructure is gone; the rest run with
+  // `npm run chaos`.
+  await vitest('chaos-core', ['chaos'], { CHAOS_SCOPE: 'core' });
 } else {
   failed += 1;
-  lines.push('FAIL integration+e2e: not run (the build failed)');
+  lines.push('FAIL integration+e2e, chaos: not run (the build failed)');
 }
 
 console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)} s)`);

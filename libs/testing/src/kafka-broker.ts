@@ -15,10 +15,19 @@ export interface KafkaBrokerOptions {
   registry: PidRegistry;
   heapMb?: number;
   log?: (line: string) => void;
+  /**
+   * A second listener, PROXIED on 127.0.0.1:listenPort, advertised as
+   * 127.0.0.1:advertisedPort (where a test's TCP proxy listens and forwards to listenPort).
+   * A client that bootstraps through the proxy is told to use the proxy for every later
+   * connection too, so it stays behind it; other clients keep using `brokers`.
+   */
+  proxiedListener?: { listenPort: number; advertisedPort: number };
 }
 
 export interface KafkaBroker {
   readonly brokers: string[];
+  /** The bootstrap address through the proxy, when started with `proxiedListener`. */
+  readonly proxiedBrokers?: string[];
   readonly pid: number;
   readonly logFile: string;
   /** Graceful stop (SIGTERM, then SIGKILL after a grace period). */
@@ -34,6 +43,9 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   const log = opts.log ?? (() => undefined);
   await assertPortFree(opts.port, 'the Kafka broker (KAFKA_BROKERS)');
   await assertPortFree(opts.controllerPort, 'the Kafka controller (KAFKA_BROKERS)');
+  if (opts.proxiedListener) {
+    await assertPortFree(opts.proxiedListener.listenPort, "the Kafka broker's proxied listener");
+  }
   const classpath = join(ensureKafkaClasspath(log), '*');
 
   const dataDir = join(opts.workDir, 'data');
@@ -42,7 +54,10 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   const config = join(opts.workDir, 'server.properties');
   const log4j = join(opts.workDir, 'log4j2.properties');
   const logFile = join(opts.workDir, 'broker.log');
-  writeFileSync(config, serverProperties(opts.port, opts.controllerPort, dataDir));
+  writeFileSync(
+    config,
+    serverProperties(opts.port, opts.controllerPort, dataDir, opts.proxiedListener),
+  );
   writeFileSync(log4j, LOG4J2);
 
   const java = (mainClass: string, args: string[], heapMb: number): string[] => [
@@ -91,12 +106,13 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
       signal(pid, 'SIGKILL');
       await waitForExit(pid, 10_000);
     }
-    opts.registry.forget('kafka');
+    opts.registry.forget('kafka', pid);
   };
 
   await launch();
   return {
     brokers,
+    proxiedBrokers: opts.proxiedListener && [`127.0.0.1:${opts.proxiedListener.advertisedPort}`],
     get pid() {
       return pid;
     },
@@ -145,19 +161,37 @@ async function waitUntilServing(
 }
 
 function randomClusterId(): string {
-  // KRaft cluster ids are 16 random bytes in URL-safe base64 without padding.
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+  // KRaft cluster ids are 16 random bytes in URL-safe base64 without padding. One that starts
+  // with '-' reads as an option to the storage tool ("--cluster-id: expected one argument"),
+  // so, like Kafka's own Uuid.randomUuid(), draw again (1 start in 64 failed before).
+  for (;;) {
+    const id = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
-function serverProperties(port: number, controllerPort: number, dataDir: string): string {
+function serverProperties(
+  port: number,
+  controllerPort: number,
+  dataDir: string,
+  proxied?: KafkaBrokerOptions['proxiedListener'],
+): string {
+  const listeners = [`PLAINTEXT://127.0.0.1:${port}`, `CONTROLLER://127.0.0.1:${controllerPort}`];
+  const advertised = [`PLAINTEXT://127.0.0.1:${port}`];
+  const protocols = ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT'];
+  if (proxied) {
+    listeners.push(`PROXIED://127.0.0.1:${proxied.listenPort}`);
+    advertised.push(`PROXIED://127.0.0.1:${proxied.advertisedPort}`);
+    protocols.push('PROXIED:PLAINTEXT');
+  }
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
     'controller.listener.names=CONTROLLER',
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listeners=${listeners.join(',')}`,
+    `advertised.listeners=${advertised.join(',')}`,
+    `listener.security.protocol.map=${protocols.join(',')}`,
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${dataDir}`,
     'num.partitions=6',
