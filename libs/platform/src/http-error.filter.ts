@@ -38,6 +38,18 @@ export class HttpErrorFilter implements ExceptionFilter {
       });
       return;
     }
+    if (isDatabaseUnavailable(exception)) {
+      // Not the client's fault and not a bug: the database is down or restarting. 503 with
+      // Retry-After tells clients to retry (an Idempotency-Key makes that safe).
+      this.log.warn({ err: exception }, 'database unavailable');
+      response.setHeader('Retry-After', '1');
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'The database is unavailable; retry shortly.',
+      });
+      return;
+    }
     this.log.error({ err: exception }, 'unhandled error');
     response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({
       statusCode: 500,
@@ -50,4 +62,29 @@ export class HttpErrorFilter implements ExceptionFilter {
 function clientStatusOf(exception: unknown): number | undefined {
   const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+/** Connection failures and server shutdown/recovery states (SQLSTATE classes 08 and 57P). */
+function isDatabaseUnavailable(exception: unknown): boolean {
+  const error = exception as {
+    code?: unknown;
+    driverError?: { code?: unknown };
+    message?: unknown;
+  } | null;
+  const code = error?.driverError?.code ?? error?.code;
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('08') ||
+      code.startsWith('57P') ||
+      code === 'ECONNREFUSED' ||
+      code === 'ECONNRESET')
+  ) {
+    return true;
+  }
+  return (
+    typeof error?.message === 'string' &&
+    /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down|in recovery mode)/.test(
+      error.message,
+    )
+  );
 }

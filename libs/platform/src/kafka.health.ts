@@ -19,7 +19,8 @@ export class KafkaHealthIndicator {
       const cluster = await withTimeout(admin.describeCluster(), 2000);
       return indicator.up({ brokers: cluster.brokers.length });
     } catch (error) {
-      await this.admin?.disconnect().catch(() => undefined);
+      // Not awaited: on a dead link the disconnect itself stalls, and readiness must answer.
+      void this.admin?.disconnect().catch(() => undefined);
       this.admin = undefined;
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });
     }
