@@ -1,5 +1,5 @@
 import { DEAD_LETTER_TOPICS, ORDER_EVENTS_TOPIC } from '@app/contracts';
-import { DLT_HEADERS } from '@app/messaging';
+import { readDeadLetters } from '@app/messaging';
 import { eventually } from '@app/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -139,29 +139,15 @@ async function deadLetterDemo(brokers: string[], say: (line: string) => void): P
   await producer.disconnect();
   say(`produced malformed bytes to ${ORDER_EVENTS_TOPIC} (key ${key})`);
 
-  const consumer = kafka.consumer({ groupId: `demo-dlt-reader-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: DEAD_LETTER_TOPICS['payment-service'], fromBeginning: true });
-  const found = new Promise<Record<string, string>>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        if (message.key?.toString() !== key) return;
-        const h = Object.fromEntries(
-          Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
-        );
-        resolve(h);
-        await Promise.resolve();
-      },
-    });
-  });
-  const headers = await Promise.race([
-    found,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error('no dead letter within 30 s')), 30_000),
-    ),
-  ]).finally(() => consumer.disconnect());
+  const letter = await eventually(
+    async () =>
+      (await readDeadLetters(kafka, DEAD_LETTER_TOPICS['payment-service'])).find(
+        (r) => r.key === key,
+      ),
+    { timeoutMs: 30_000, what: 'the poison record in payment-service.dlt' },
+  );
   say(
-    `${DEAD_LETTER_TOPICS['payment-service']} <- reason ${headers[DLT_HEADERS.reason]}, from ` +
-      `${headers[DLT_HEADERS.sourceTopic]}/${headers[DLT_HEADERS.sourcePartition]}@${headers[DLT_HEADERS.sourceOffset]}`,
+    `${DEAD_LETTER_TOPICS['payment-service']} <- reason ${letter.reason}, from ` +
+      `${letter.source.topic}/${letter.source.partition}@${letter.source.offset}`,
   );
 }
