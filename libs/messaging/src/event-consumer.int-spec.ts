@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { DLT_HEADERS } from './dead-letter.js';
 import { PermanentError } from './errors.js';
-import { EventConsumer } from './event-consumer.js';
+import { EventConsumer, type EventConsumerOptions } from './event-consumer.js';
+import { messagingMetrics } from './metrics.js';
 import type { EventHandlers } from './event-handlers.js';
 import { appliedEvents, createAppliedEvents, recordApplied } from './test/applied-events.js';
 import { envelopeFor, recordOf } from './test/envelopes.js';
@@ -36,7 +37,11 @@ describe('EventConsumer', () => {
     groupId: `it-consumer-${name}-${randomUUID()}`,
   });
 
-  const startConsumer = async (setup: Setup, handlers: EventHandlers): Promise<EventConsumer> => {
+  const startConsumer = async (
+    setup: Setup,
+    handlers: EventHandlers,
+    options: Partial<EventConsumerOptions> = {},
+  ): Promise<EventConsumer> => {
     const consumer = new EventConsumer({
       kafka: kafka.kafka,
       dataSource: db.dataSource,
@@ -45,6 +50,7 @@ describe('EventConsumer', () => {
       handlers,
       deadLetterTopic: setup.deadLetterTopic,
       log,
+      ...options,
     });
     running.add(consumer);
     await consumer.start();
@@ -143,6 +149,71 @@ describe('EventConsumer', () => {
       expect(end).toBe(Number(produced.offset) + 1);
       expect(await kafka.committedOffset(setup.groupId, setup.topic, produced.partition)).toBe(end);
       expect(await appliedEvents(db.dataSource, [event.eventId])).toHaveLength(1);
+    });
+  });
+
+  describe('invariant 3 (applied once): a backlog applied in shared transactions', () => {
+    /** Transactions and records counted by the runtime's histogram, for one group. */
+    const transactionsOf = async (groupId: string) => {
+      const metric = await messagingMetrics.recordsPerTransaction.get();
+      const of = (name: string) =>
+        metric.values.find((v) => v.labels.consumer === groupId && v.metricName === name)?.value ??
+        0;
+      return {
+        transactions: of('consumer_records_per_transaction_count'),
+        records: of('consumer_records_per_transaction_sum'),
+      };
+    };
+
+    it('applies many records per transaction; a failure rolls back only its transaction, whose records then apply one by one, each exactly once', async () => {
+      const setup = await setUp('shared-tx');
+      const orderOnPartition0 = () => kafka.keyOnPartition(setup.topic, 0);
+      const events: EventEnvelope[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        events.push(
+          envelopeFor(i === 17 ? 'OrderCancelled' : 'OrderCreated', {
+            aggregateId: await orderOnPartition0(),
+          }),
+        );
+      }
+      for (const event of events) await kafka.produce(setup.topic, recordOf(event));
+      const poison = events[17]!;
+      const flakyOnce = events[31]!;
+      let flakyAttempts = 0;
+
+      await startConsumer(
+        setup,
+        {
+          OrderCreated: async (event, manager) => {
+            await recordApplied(event, manager);
+            if (event.eventId === flakyOnce.eventId && ++flakyAttempts === 1) {
+              throw new Error('connection terminated unexpectedly');
+            }
+          },
+          OrderCancelled: () => Promise.reject(new PermanentError('precondition', 'no order')),
+        },
+        { maxRecordsPerTransaction: 10 },
+      );
+      await processedAll(setup);
+
+      const good = events.filter((e) => e !== poison);
+      // Rows of rolled-back transactions vanished with them: each good event once, in order.
+      expect((await appliedEvents(db.dataSource, ids(good))).map((a) => a.event_id)).toEqual(
+        ids(good),
+      );
+      for (const event of good) expect(await inboxRows(event.eventId)).toBe(1);
+      expect(await inboxRows(poison.eventId)).toBe(0);
+      expect(await kafka.recordCount(setup.deadLetterTopic)).toBe(1);
+      // 39 applied records: most of them shared a transaction (the two chunks holding the
+      // failures ran again one record per transaction).
+      const { transactions, records } = await transactionsOf(setup.groupId);
+      expect(records).toBe(39);
+      expect(transactions).toBeLessThan(30);
+      expect(
+        (await messagingMetrics.sharedTransactionFallbacks.get()).values.find(
+          (v) => v.labels.consumer === setup.groupId,
+        )?.value,
+      ).toBeGreaterThanOrEqual(1);
     });
   });
 

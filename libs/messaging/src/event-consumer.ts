@@ -1,6 +1,6 @@
 import { decodeEvent, type EventEnvelope } from '@app/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 import { backoffDelay } from './backoff.js';
 import { publishDeadLetter } from './dead-letter.js';
@@ -9,6 +9,8 @@ import type { EventHandlers } from './event-handlers.js';
 import { recordInInbox } from './inbox.js';
 import type { Logger } from './logger.js';
 import { messagingMetrics as m } from './metrics.js';
+import { OffsetCommits, byTopic } from './offset-commits.js';
+import { lockInOrder } from './ordered-locks.js';
 import { inConsumerSpan } from './tracing.js';
 
 export interface EventConsumerOptions {
@@ -22,6 +24,22 @@ export interface EventConsumerOptions {
   /** Inbox consumer name; defaults to the group id. */
   inboxName?: string;
   partitionsConsumedConcurrently?: number;
+  /**
+   * Records of one fetched batch applied in one database transaction, at most (default 100).
+   * Each keeps its own inbox row and handler call; only BEGIN/COMMIT are shared. Under a
+   * steady trickle batches hold one record and nothing changes; under a backlog (or a
+   * rebuild) the per-transaction cost is spread over many records. 1 turns it off.
+   */
+  maxRecordsPerTransaction?: number;
+  /**
+   * Keys of rows that the handler of `event` writes and that records of other partitions
+   * may write too (not the order's own rows: one order lives in one partition per topic).
+   * Each transaction locks them first, in one global order, so transactions that apply
+   * several records queue instead of deadlocking. See lockInOrder.
+   */
+  contendedKeys?: (event: EventEnvelope) => readonly string[];
+  /** Offsets are committed at most this often, in ms (default 200; 0 = after every batch). */
+  commitIntervalMs?: number;
   /**
    * Called when kafkajs gives up on this consumer (a crash it will not restart from, e.g.
    * after the broker was gone longer than its retries): the owner must start a new one.
@@ -55,6 +73,7 @@ export interface AppliedRecord {
 }
 
 type Outcome = 'applied' | 'duplicate' | 'skipped' | 'dead-lettered' | 'retry';
+type Applied = 'applied' | 'duplicate' | 'skipped';
 
 export type ApplyResult =
   | { outcome: 'applied' | 'duplicate' | 'skipped' }
@@ -62,10 +81,13 @@ export type ApplyResult =
 
 /**
  * The consumer runtime shared by every service. Per record: decode (bad bytes and contract
- * violations are dead-lettered), then in ONE database transaction record the event id in the
- * inbox and apply the handler; a duplicate finds its inbox row and changes nothing. Offsets
- * are committed only after that transaction. A transient fault pauses just its partition and
- * retries the same record with capped, jittered backoff; the other partitions go on.
+ * violations are dead-lettered), then in the same database transaction as its effect record
+ * the event id in the inbox and apply the handler; a duplicate finds its inbox row and
+ * changes nothing. Consecutive records of a fetched batch share one transaction; if it
+ * fails, it is rolled back and its records run again one per transaction, so a bad record
+ * or a fault is isolated exactly as before. Offsets are committed only after the
+ * transaction. A transient fault pauses just its partition and retries the same record with
+ * capped, jittered backoff; the other partitions go on.
  */
 export class EventConsumer {
   private consumer?: Consumer;
@@ -73,9 +95,16 @@ export class EventConsumer {
   private readonly attempts = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inboxName: string;
+  private readonly maxPerTransaction: number;
+  private readonly offsets: OffsetCommits;
+  private stopping = false;
 
   constructor(private readonly opts: EventConsumerOptions) {
     this.inboxName = opts.inboxName ?? opts.groupId;
+    this.maxPerTransaction = Math.max(1, opts.maxRecordsPerTransaction ?? 100);
+    this.offsets = new OffsetCommits(opts.commitIntervalMs ?? 200, (error) =>
+      opts.log.warn({ err: error }, 'offset commit failed; will commit again with the next'),
+    );
   }
 
   async start(): Promise<void> {
@@ -93,6 +122,9 @@ export class EventConsumer {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
     });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.offsets.retainOnly(payload.memberAssignment),
+    );
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.opts.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
       if (!payload.restart) this.opts.onFatalCrash?.(payload.error);
@@ -108,8 +140,21 @@ export class EventConsumer {
   }
 
   async stop(): Promise<void> {
+    // From here on, a batch that ends commits at once through its own payload (kafkajs skips
+    // Consumer.commitOffsets() once its stop has begun); what is pending is committed now,
+    // while the consumer still runs.
+    this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    const consumer = this.consumer;
+    if (consumer) {
+      await this.offsets
+        .flush((offsets) => consumer.commitOffsets(offsets), true)
+        .catch((error: unknown) =>
+          this.opts.log.warn({ err: error }, 'offset commit at stop failed'),
+        );
+    }
+    this.offsets.cancel();
     await this.consumer?.disconnect().catch(() => undefined);
     await this.dlq?.disconnect().catch(() => undefined);
   }
@@ -117,33 +162,52 @@ export class EventConsumer {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const { topic, partition } = batch;
-    let lastDone: string | undefined;
     const limit = this.opts.stopAt?.get(`${topic}/${partition}`);
-    for (const message of batch.messages) {
+    const end =
+      limit === undefined ? -1 : batch.messages.findIndex((msg) => BigInt(msg.offset) >= limit);
+    const messages = end < 0 ? batch.messages : batch.messages.slice(0, end);
+    let lastDone: string | undefined;
+    let i = 0;
+    // Records up to this index run one per transaction (their shared transaction failed).
+    let aloneUntil = 0;
+    while (i < messages.length) {
       if (!payload.isRunning() || payload.isStale()) break;
-      if (limit !== undefined && BigInt(message.offset) >= limit) {
-        payload.pause();
-        break;
+      let done = 0;
+      if (i >= aloneUntil) {
+        const chunk = messages.slice(i, i + this.maxPerTransaction);
+        if (chunk.length > 1 && (await this.applyTogether(topic, partition, chunk))) {
+          done = chunk.length;
+        } else {
+          aloneUntil = i + chunk.length;
+        }
       }
-      const outcome = await this.process(topic, partition, message);
-      if (outcome === 'retry') {
-        this.retryLater(topic, partition, message.offset, () => payload.pause());
-        break;
+      if (done === 0) {
+        const message = messages[i]!;
+        const outcome = await this.process(topic, partition, message);
+        if (outcome === 'retry') {
+          this.retryLater(topic, partition, message.offset, () => payload.pause());
+          break;
+        }
+        done = 1;
       }
       this.attempts.delete(`${topic}/${partition}`);
-      payload.resolveOffset(message.offset);
-      lastDone = message.offset;
+      i += done;
+      lastDone = messages[i - 1]!.offset;
+      payload.resolveOffset(lastDone);
       await payload.heartbeat();
     }
+    if (end >= 0 && i === messages.length) payload.pause();
     if (lastDone !== undefined) {
-      // Through the batch's own commit: Consumer.commitOffsets() is silently skipped once a
-      // stop() has begun, which would leave applied records uncommitted behind a graceful
-      // stop (a rebuild aligns groups on committed offsets and relies on them being exact).
-      await payload.commitOffsetsIfNecessary({
-        topics: [
-          { topic, partitions: [{ partition, offset: (BigInt(lastDone) + 1n).toString() }] },
-        ],
-      });
+      this.offsets.add(topic, partition, (BigInt(lastDone) + 1n).toString());
+      if (this.stopping || !payload.isRunning()) {
+        // Through the batch's own commit: Consumer.commitOffsets() is silently skipped once a
+        // stop() has begun, which would leave applied records uncommitted behind a graceful
+        // stop (a rebuild aligns groups on committed offsets and relies on them being exact).
+        await this.offsets.flush((o) => payload.commitOffsetsIfNecessary(byTopic(o)), true);
+      } else {
+        const consumer = this.consumer!;
+        void this.offsets.flush((o) => consumer.commitOffsets(o));
+      }
     }
   }
 
@@ -204,39 +268,14 @@ export class EventConsumer {
       return { outcome: 'failed', permanent: true, reason: decoded.reason, detail: decoded.detail };
     }
     const envelope = decoded.envelope;
-    const handler = this.opts.handlers[envelope.eventType as keyof EventHandlers] as
-      ((e: EventEnvelope, manager: unknown) => Promise<void>) | undefined;
-    if (!handler) return { outcome: 'skipped' };
+    if (!this.handlerFor(envelope)) return { outcome: 'skipped' };
     try {
-      const applied = await inConsumerSpan(
-        `${this.opts.groupId} process ${envelope.eventType}`,
-        headerStrings(message),
-        { 'messaging.destination.name': topic, 'messaging.message.id': envelope.eventId },
-        () =>
-          this.opts.dataSource.transaction(async (manager) => {
-            const fresh = await recordInInbox(manager, this.inboxName, envelope, {
-              topic,
-              partition,
-              offset: message.offset,
-            });
-            if (!fresh) return false;
-            await handler(envelope, manager);
-            return true;
-          }),
-      );
-      if (applied) {
-        this.opts.afterApplyBeforeCommit?.({
-          topic,
-          partition,
-          offset: message.offset,
-          eventId: envelope.eventId,
-          eventType: envelope.eventType,
-        });
-        m.commitToEffect
-          .labels(this.opts.groupId, envelope.eventType)
-          .observe(Math.max(0, Date.now() - Date.parse(envelope.occurredAt)) / 1000);
-      }
-      return { outcome: applied ? 'applied' : 'duplicate' };
+      const outcome = await this.opts.dataSource.transaction(async (manager) => {
+        await this.lockContended(manager, [envelope]);
+        return this.applyIn(manager, topic, partition, message, envelope);
+      });
+      this.afterCommit(topic, partition, [{ message, envelope, outcome }]);
+      return { outcome };
     } catch (error) {
       const failure = classifyFailure(error);
       m.handlerFailures.labels(this.opts.groupId, failure).inc();
@@ -248,6 +287,122 @@ export class EventConsumer {
         error,
       };
     }
+  }
+
+  /**
+   * Applies consecutive records in one transaction. False when any of them does not decode
+   * or its handler throws: everything is rolled back and nothing is counted; the caller then
+   * runs them one per transaction, where each failure gets its own verdict.
+   */
+  private async applyTogether(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+  ): Promise<boolean> {
+    const records: { message: KafkaMessage; envelope: EventEnvelope; outcome?: Applied }[] = [];
+    for (const message of messages) {
+      const decoded = decodeEvent(message.value);
+      if (!decoded.ok) return false;
+      records.push({ message, envelope: decoded.envelope });
+    }
+    try {
+      await this.opts.dataSource.transaction(async (manager) => {
+        await this.lockContended(
+          manager,
+          records.map((r) => r.envelope),
+        );
+        for (const record of records) {
+          record.outcome = await this.applyIn(
+            manager,
+            topic,
+            partition,
+            record.message,
+            record.envelope,
+          );
+        }
+      });
+    } catch (error) {
+      m.sharedTransactionFallbacks.labels(this.opts.groupId).inc();
+      this.opts.log.debug(
+        { err: error, topic, partition, records: records.length },
+        'shared transaction failed; applying its records one per transaction',
+      );
+      return false;
+    }
+    this.afterCommit(
+      topic,
+      partition,
+      records.map((r) => ({ ...r, outcome: r.outcome! })),
+    );
+    for (const r of records) this.count(topic, r.outcome!);
+    return true;
+  }
+
+  /** Inbox row and handler, in the caller's transaction, within the record's trace. */
+  private async applyIn(
+    manager: EntityManager,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    envelope: EventEnvelope,
+  ): Promise<Applied> {
+    const handler = this.handlerFor(envelope);
+    if (!handler) return 'skipped';
+    return inConsumerSpan(
+      `${this.opts.groupId} process ${envelope.eventType}`,
+      headerStrings(message),
+      { 'messaging.destination.name': topic, 'messaging.message.id': envelope.eventId },
+      async () => {
+        const fresh = await recordInInbox(manager, this.inboxName, envelope, {
+          topic,
+          partition,
+          offset: message.offset,
+        });
+        if (!fresh) return 'duplicate';
+        await handler(envelope, manager);
+        return 'applied';
+      },
+    );
+  }
+
+  private async lockContended(manager: EntityManager, events: EventEnvelope[]): Promise<void> {
+    const keysOf = this.opts.contendedKeys;
+    if (!keysOf) return;
+    await lockInOrder(
+      manager,
+      events.filter((e) => this.handlerFor(e)).flatMap((e) => keysOf(e)),
+    );
+  }
+
+  private handlerFor(
+    envelope: EventEnvelope,
+  ): ((e: EventEnvelope, manager: EntityManager) => Promise<void>) | undefined {
+    return this.opts.handlers[envelope.eventType as keyof EventHandlers] as
+      ((e: EventEnvelope, manager: EntityManager) => Promise<void>) | undefined;
+  }
+
+  private afterCommit(
+    topic: string,
+    partition: number,
+    records: { message: KafkaMessage; envelope: EventEnvelope; outcome: Applied }[],
+  ): void {
+    const now = Date.now();
+    let applied = 0;
+    for (const { message, envelope, outcome } of records) {
+      if (outcome !== 'applied') continue;
+      applied += 1;
+      this.opts.afterApplyBeforeCommit?.({
+        topic,
+        partition,
+        offset: message.offset,
+        eventId: envelope.eventId,
+        eventType: envelope.eventType,
+      });
+      m.commitToEffect
+        .labels(this.opts.groupId, envelope.eventType)
+        .observe(Math.max(0, now - Date.parse(envelope.occurredAt)) / 1000);
+    }
+    if (applied > 0) m.recordsPerTransaction.labels(this.opts.groupId).observe(records.length);
   }
 
   private async deadLetter(

@@ -63,6 +63,25 @@ export const messagingMetrics = {
         labelNames: ['consumer', 'outcome'],
       }),
   ),
+  recordsPerTransaction: once(
+    'consumer_records_per_transaction',
+    () =>
+      new Histogram({
+        name: 'consumer_records_per_transaction',
+        help: 'Records applied together in one database transaction (grows with the backlog)',
+        labelNames: ['consumer'],
+        buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
+      }),
+  ),
+  sharedTransactionFallbacks: once(
+    'consumer_shared_transaction_fallbacks_total',
+    () =>
+      new Counter({
+        name: 'consumer_shared_transaction_fallbacks_total',
+        help: 'Shared transactions rolled back and re-run one record per transaction (a bad record, a deadlock, a transient fault)',
+        labelNames: ['consumer'],
+      }),
+  ),
   commitToEffect: once(
     'consumer_commit_to_effect_seconds',
     () =>

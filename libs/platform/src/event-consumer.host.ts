@@ -10,6 +10,7 @@ import {
   type DeadLetterRecord,
   type EventHandlers,
 } from '@app/messaging';
+import type { EventEnvelope } from '@app/contracts';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { PinoLogger } from 'nestjs-pino';
@@ -20,6 +21,8 @@ export interface ConsumerSpec {
   topics: string[];
   deadLetterTopic: string;
   handlers: EventHandlers;
+  /** See EventConsumerOptions.contendedKeys. */
+  contendedKeys?: (event: EventEnvelope) => readonly string[];
 }
 
 /**

@@ -25,6 +25,10 @@ export class OrderEventsConsumer extends EventConsumerHost {
       topics: [ORDER_EVENTS_TOPIC],
       deadLetterTopic: DEAD_LETTER_TOPICS['payment-service'],
       handlers: this.orders.handlers(),
+      // A customer's credit account is written by orders of every partition.
+      contendedKeys: (event) => [
+        `customer:${(event.payload as { customerId: string }).customerId}`,
+      ],
     };
   }
 }

@@ -2,7 +2,7 @@ import type { EventEnvelope, EventType } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 
 import { fold, streamOf } from './fold.js';
-import { emptyView } from './order-view.js';
+import { emptyView, type AmountDelta, type SummaryDelta } from './order-view.js';
 import type { ViewStore } from './view-store.js';
 
 export type ProjectionOutcome = 'applied' | 'stale' | 'parked';
@@ -21,27 +21,54 @@ export async function project(
   const stream = streamOf(event.eventType as EventType);
   const payload = event.payload as { orderId: string; customerId: string };
   // The two topics are consumed concurrently: the row must exist before it is locked, or two
-  // first events of one order (one per stream) would both start from an empty view.
-  await store.insertIfAbsent(
-    manager,
-    emptyView(event.aggregateId, payload.customerId, event.occurredAt),
-  );
-  let view = (await store.lock(manager, event.aggregateId))!;
+  // first events of one order (one per stream) would both start from an empty view. Most
+  // events find it already there, so the insert is only tried when the lock finds nothing.
+  let locked = await store.lock(manager, event.aggregateId, stream);
+  if (!locked) {
+    await store.insertIfAbsent(
+      manager,
+      emptyView(event.aggregateId, payload.customerId, event.occurredAt),
+    );
+    locked = (await store.lock(manager, event.aggregateId, stream))!;
+  }
+  let view = locked.view;
   const last = stream === 'order' ? view.orderSeq : view.paymentSeq;
   if (event.sequence <= last) return 'stale';
   if (event.sequence > last + 1) {
     await store.park(manager, event.aggregateId, stream, event.sequence, event);
     return 'parked';
   }
+  // Counters only add up, so the changes of this event and of the parked ones it releases
+  // are summed and written once, with the view.
+  let summary: SummaryDelta = {};
+  let amount: AmountDelta | undefined;
   let next: EventEnvelope | undefined = event;
   while (next) {
     const folded = fold(view, next);
     view = folded.view;
-    await store.addToSummary(manager, view.customerId, folded.summary);
-    if (folded.amount) await store.addToAmounts(manager, view.customerId, folded.amount);
-    next = (await store.unpark(manager, event.aggregateId, stream, next.sequence + 1)) as
-      EventEnvelope | undefined;
+    summary = addSummaries(summary, folded.summary);
+    amount = addAmounts(amount, folded.amount);
+    next = locked.hasParked
+      ? ((await store.unpark(manager, event.aggregateId, stream, next.sequence + 1)) as
+          EventEnvelope | undefined)
+      : undefined;
   }
-  await store.save(manager, view);
+  await store.write(manager, view, summary, amount);
   return 'applied';
+}
+
+function addSummaries(a: SummaryDelta, b: SummaryDelta): SummaryDelta {
+  const sum: SummaryDelta = { ...a };
+  for (const [k, v] of Object.entries(b) as [keyof SummaryDelta, number][]) {
+    sum[k] = (sum[k] ?? 0) + v;
+  }
+  return sum;
+}
+
+function addAmounts(
+  a: AmountDelta | undefined,
+  b: AmountDelta | undefined,
+): AmountDelta | undefined {
+  if (!a || !b) return a ?? b;
+  return { ...a, authorized: a.authorized + b.authorized, refunded: a.refunded + b.refunded };
 }

@@ -14,3 +14,13 @@ export function viewHandlers(store: ViewStore): EventHandlers {
     [...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES].map((type) => [type, apply]),
   );
 }
+
+/**
+ * Rows an event can share with events of other partitions: its customer's summary and
+ * amounts (a customer's orders are spread over all partitions), and its order's view (one
+ * order's two streams are consumed by two partition consumers at once).
+ */
+export function viewLockKeys(event: EventEnvelope): readonly string[] {
+  const { customerId } = event.payload as { customerId: string };
+  return [`order:${event.aggregateId}`, `customer:${customerId}`];
+}

@@ -43,23 +43,37 @@ export class ViewStore {
     return `"${this.schema}".${table}`;
   }
 
-  /** The view row for an order, row-locked until the transaction ends. */
-  async lock(manager: EntityManager, orderId: string): Promise<OrderView | null> {
+  /**
+   * The view row for an order, row-locked until the transaction ends, and whether events of
+   * `stream` wait in parked_events for it. The consumer holds the order's advisory lock (see
+   * viewLockKeys) before this runs, so nothing can park for this order in between.
+   */
+  async lock(
+    manager: EntityManager,
+    orderId: string,
+    stream: string,
+  ): Promise<{ view: OrderView; hasParked: boolean } | null> {
     const rows = await manager.query<Record<string, unknown>[]>(
       `SELECT ${Object.entries(COLUMNS)
-        .map(([k, c]) => `${c} AS "${k}"`)
-        .join(', ')}
-         FROM ${this.t('order_views')} WHERE order_id = $1 FOR UPDATE`,
-      [orderId],
+        .map(([k, c]) => `v.${c} AS "${k}"`)
+        .join(', ')},
+              EXISTS (SELECT 1 FROM ${this.t('parked_events')} p
+                       WHERE p.order_id = v.order_id AND p.stream = $2) AS "hasParked"
+         FROM ${this.t('order_views')} v WHERE v.order_id = $1 FOR UPDATE OF v`,
+      [orderId, stream],
     );
     const row = rows[0];
     if (!row) return null;
+    const { hasParked, ...view } = row;
     return {
-      ...(row as unknown as OrderView),
-      total: row.total === null ? null : Number(row.total),
-      paymentAmount: row.paymentAmount === null ? null : Number(row.paymentAmount),
-      createdAt: row.createdAt === null ? null : (row.createdAt as Date).toISOString(),
-      updatedAt: (row.updatedAt as Date).toISOString(),
+      hasParked: hasParked === true,
+      view: {
+        ...(view as unknown as OrderView),
+        total: row.total === null ? null : Number(row.total),
+        paymentAmount: row.paymentAmount === null ? null : Number(row.paymentAmount),
+        createdAt: row.createdAt === null ? null : (row.createdAt as Date).toISOString(),
+        updatedAt: (row.updatedAt as Date).toISOString(),
+      },
     };
   }
 
@@ -67,8 +81,44 @@ export class ViewStore {
     await this.upsert(manager, view, 'DO NOTHING');
   }
 
-  async save(manager: EntityManager, view: OrderView): Promise<void> {
-    await this.upsert(manager, view, 'DO UPDATE');
+  /**
+   * Saves the folded view and adds the customer's counter and amount changes, in one
+   * statement (data-modifying CTEs all run): one round trip per event instead of three.
+   */
+  async write(
+    manager: EntityManager,
+    view: OrderView,
+    summary: SummaryDelta,
+    amount: AmountDelta | undefined,
+  ): Promise<void> {
+    const params: unknown[] = [];
+    const p = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const ctes: string[] = [];
+    const entries = Object.entries(summary) as [keyof SummaryDelta, number][];
+    if (entries.length > 0) {
+      const cols = entries.map(([k]) => SUMMARY_COLUMNS[k]);
+      const table = this.t('customer_summaries');
+      ctes.push(`summary AS (
+        INSERT INTO ${table} (customer_id, ${cols.join(', ')})
+        VALUES (${p(view.customerId)}, ${entries.map(([, v]) => p(v)).join(', ')})
+        ON CONFLICT (customer_id) DO UPDATE SET ${cols
+          .map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`)
+          .join(', ')})`);
+    }
+    if (amount) {
+      const table = this.t('customer_amounts');
+      ctes.push(`amounts AS (
+        INSERT INTO ${table} (customer_id, currency, authorized, refunded)
+        VALUES (${p(view.customerId)}, ${p(amount.currency)}, ${p(amount.authorized)}, ${p(amount.refunded)})
+        ON CONFLICT (customer_id, currency) DO UPDATE SET
+          authorized = ${table}.authorized + EXCLUDED.authorized,
+          refunded = ${table}.refunded + EXCLUDED.refunded)`);
+    }
+    const upsert = this.upsertSql(view, 'DO UPDATE', p);
+    await manager.query(`${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}${upsert}`, params);
   }
 
   private async upsert(
@@ -76,13 +126,25 @@ export class ViewStore {
     view: OrderView,
     onConflict: 'DO NOTHING' | 'DO UPDATE',
   ): Promise<void> {
+    const params: unknown[] = [];
+    const sql = this.upsertSql(view, onConflict, (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    });
+    await manager.query(sql, params);
+  }
+
+  private upsertSql(
+    view: OrderView,
+    onConflict: 'DO NOTHING' | 'DO UPDATE',
+    p: (value: unknown) => string,
+  ): string {
     const keys = Object.keys(COLUMNS) as (keyof OrderView)[];
     const values = keys.map((k) =>
-      k === 'items' && view.items ? JSON.stringify(view.items) : view[k],
+      p(k === 'items' && view.items ? JSON.stringify(view.items) : view[k]),
     );
-    await manager.query(
-      `INSERT INTO ${this.t('order_views')} (${keys.map((k) => COLUMNS[k]).join(', ')})
-       VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')})
+    return `INSERT INTO ${this.t('order_views')} (${keys.map((k) => COLUMNS[k]).join(', ')})
+       VALUES (${values.join(', ')})
        ON CONFLICT (order_id) ${
          onConflict === 'DO NOTHING'
            ? 'DO NOTHING'
@@ -90,42 +152,7 @@ export class ViewStore {
                .filter((k) => k !== 'orderId')
                .map((k) => `${COLUMNS[k]} = EXCLUDED.${COLUMNS[k]}`)
                .join(', ')}`
-       }`,
-      values,
-    );
-  }
-
-  async addToSummary(
-    manager: EntityManager,
-    customerId: string,
-    delta: SummaryDelta,
-  ): Promise<void> {
-    const entries = Object.entries(delta) as [keyof SummaryDelta, number][];
-    if (entries.length === 0) return;
-    const cols = entries.map(([k]) => SUMMARY_COLUMNS[k]);
-    await manager.query(
-      `INSERT INTO ${this.t('customer_summaries')} (customer_id, ${cols.join(', ')})
-       VALUES ($1, ${entries.map((_, i) => `$${i + 2}`).join(', ')})
-       ON CONFLICT (customer_id) DO UPDATE SET ${cols
-         .map((c) => `${c} = ${this.t('customer_summaries')}.${c} + EXCLUDED.${c}`)
-         .join(', ')}`,
-      [customerId, ...entries.map(([, v]) => v)],
-    );
-  }
-
-  async addToAmounts(
-    manager: EntityManager,
-    customerId: string,
-    delta: AmountDelta,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO ${this.t('customer_amounts')} (customer_id, currency, authorized, refunded)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (customer_id, currency) DO UPDATE SET
-         authorized = ${this.t('customer_amounts')}.authorized + EXCLUDED.authorized,
-         refunded = ${this.t('customer_amounts')}.refunded + EXCLUDED.refunded`,
-      [customerId, delta.currency, delta.authorized, delta.refunded],
-    );
+       }`;
   }
 
   async park(

@@ -1,0 +1,126 @@
+import type { TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import { describe, expect, it, vi } from 'vitest';
+
+import { OffsetCommits, byTopic } from './offset-commits.js';
+
+const recorder = () => {
+  const commits: TopicPartitionOffsetAndMetadata[][] = [];
+  const commit = vi.fn((offsets: TopicPartitionOffsetAndMetadata[]) => {
+    commits.push(offsets);
+    return Promise.resolve();
+  });
+  return { commits, commit };
+};
+
+describe('OffsetCommits', () => {
+  it('commits once per interval, with the highest offset of every partition', async () => {
+    vi.useFakeTimers();
+    const { commits, commit } = recorder();
+    const offsets = new OffsetCommits(200, () => undefined);
+    offsets.add('t', 0, '5');
+    await offsets.flush(commit);
+    offsets.add('t', 0, '9');
+    offsets.add('t', 1, '3');
+    await offsets.flush(commit);
+    expect(commit).not.toHaveBeenCalled();
+
+    await vi.advanceTimersByTimeAsync(200);
+    expect(commits).toEqual([
+      [
+        { topic: 't', partition: 0, offset: '9' },
+        { topic: 't', partition: 1, offset: '3' },
+      ],
+    ]);
+    vi.useRealTimers();
+  });
+
+  it('never moves a partition back: a lower offset added later is ignored', async () => {
+    const { commits, commit } = recorder();
+    const offsets = new OffsetCommits(0, () => undefined);
+    offsets.add('t', 0, '12');
+    offsets.add('t', 0, '10');
+    await offsets.flush(commit, true);
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: '12' }]]);
+  });
+
+  it('runs commits one at a time, in the order they were asked for', async () => {
+    const order: string[] = [];
+    let releaseFirst = (): void => undefined;
+    const offsets = new OffsetCommits(0, () => undefined);
+    offsets.add('t', 0, '1');
+    const first = offsets.flush(
+      (o) =>
+        new Promise<void>((resolve) => {
+          order.push(`start ${o[0]!.offset}`);
+          releaseFirst = () => {
+            order.push(`end ${o[0]!.offset}`);
+            resolve();
+          };
+        }),
+      true,
+    );
+    await new Promise((r) => setImmediate(r));
+    offsets.add('t', 0, '2');
+    const second = offsets.flush(async (o) => {
+      order.push(`start ${o[0]!.offset}`);
+      await Promise.resolve();
+    }, true);
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['start 1']);
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['start 1', 'end 1', 'start 2']);
+  });
+
+  it('keeps offsets whose commit failed for the next flush, unless newer ones arrived', async () => {
+    const offsets = new OffsetCommits(0, () => undefined);
+    offsets.add('t', 0, '4');
+    offsets.add('t', 1, '7');
+    await expect(
+      offsets.flush(() => {
+        offsets.add('t', 1, '8');
+        return Promise.reject(new Error('coordinator moved'));
+      }, true),
+    ).rejects.toThrow('coordinator moved');
+    const { commits, commit } = recorder();
+    await offsets.flush(commit, true);
+    expect(commits).toEqual([
+      [
+        { topic: 't', partition: 1, offset: '8' },
+        { topic: 't', partition: 0, offset: '4' },
+      ],
+    ]);
+  });
+
+  it('drops the offsets of partitions a rebalance took away', async () => {
+    const { commits, commit } = recorder();
+    const offsets = new OffsetCommits(0, () => undefined);
+    offsets.add('a', 0, '1');
+    offsets.add('a', 1, '1');
+    offsets.add('b', 0, '1');
+    offsets.retainOnly({ a: [1] });
+    await offsets.flush(commit, true);
+    expect(commits).toEqual([[{ topic: 'a', partition: 1, offset: '1' }]]);
+  });
+
+  it('groups offsets by topic for kafkajs', () => {
+    expect(
+      byTopic([
+        { topic: 'a', partition: 0, offset: '1' },
+        { topic: 'b', partition: 2, offset: '5' },
+        { topic: 'a', partition: 3, offset: '2' },
+      ]),
+    ).toEqual({
+      topics: [
+        {
+          topic: 'a',
+          partitions: [
+            { partition: 0, offset: '1' },
+            { partition: 3, offset: '2' },
+          ],
+        },
+        { topic: 'b', partitions: [{ partition: 2, offset: '5' }] },
+      ],
+    });
+  });
+});

@@ -1,0 +1,88 @@
+import type { TopicPartitionOffsetAndMetadata } from 'kafkajs';
+
+type Commit = (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
+
+/**
+ * Coalesces offset commits. Every record is applied (inbox + effect committed in PostgreSQL)
+ * before its offset is handed here, so committing later never loses anything: at worst a
+ * crash redelivers up to one interval's worth of records, which the inbox drops. One
+ * OffsetCommit request per interval for all partitions, instead of one per fetched batch,
+ * takes most of the request load off the broker under a steady stream of small batches.
+ *
+ * Commits run one at a time and always carry the highest offset seen per partition, so a
+ * late commit can never move a group's position backwards.
+ */
+export class OffsetCommits {
+  private readonly pending = new Map<string, TopicPartitionOffsetAndMetadata>();
+  private chain: Promise<void> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** `next` is the offset of the next record to process (the last applied + 1). */
+  add(topic: string, partition: number, next: string): void {
+    const key = `${topic}/${partition}`;
+    const known = this.pending.get(key);
+    if (known && BigInt(known.offset) >= BigInt(next)) return;
+    this.pending.set(key, { topic, partition, offset: next });
+  }
+
+  /**
+   * Commits through `commit` now (used while stopping, when kafkajs would skip a commit
+   * made through the consumer) or, by default, at the next tick of the interval.
+   */
+  async flush(commit: Commit, now = false): Promise<void> {
+    if (!now && this.intervalMs > 0) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.flush(commit, true).catch(this.onError);
+      }, this.intervalMs);
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const run = this.chain.then(async () => {
+      if (this.pending.size === 0) return;
+      const offsets = [...this.pending.values()];
+      this.pending.clear();
+      try {
+        await commit(offsets);
+      } catch (error) {
+        // Put them back unless something newer arrived meanwhile; the next flush retries
+        // (a rebalance in between drops those of lost partitions, see retainOnly).
+        for (const o of offsets) this.add(o.topic, o.partition, o.offset);
+        throw error;
+      }
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** After a rebalance: offsets of partitions this member no longer owns are not its to commit. */
+  retainOnly(assignment: Record<string, number[]>): void {
+    for (const [key, { topic, partition }] of this.pending) {
+      if (!assignment[topic]?.includes(partition)) this.pending.delete(key);
+    }
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** kafkajs's commit shape: offsets grouped by topic. */
+export function byTopic(offsets: TopicPartitionOffsetAndMetadata[]): {
+  topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+} {
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of offsets) {
+    const list = topics.get(topic) ?? [];
+    list.push({ partition, offset });
+    topics.set(topic, list);
+  }
+  return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
+}
