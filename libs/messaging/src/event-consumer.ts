@@ -1,5 +1,12 @@
 import { decodeEvent, type EventEnvelope } from '@app/contracts';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type {
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  Producer,
+  TopicPartitionOffsetAndMetadata,
+} from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { backoffDelay } from './backoff.js';
@@ -38,6 +45,12 @@ export interface EventConsumerOptions {
    * several records queue instead of deadlocking. See lockInOrder.
    */
   contendedKeys?: (event: EventEnvelope) => readonly string[];
+  /**
+   * Runs at the end of every transaction that applied records, after their handlers and
+   * before the commit: for work a consumer does once per transaction (the read model writes
+   * its summed customer counters here, in key order).
+   */
+  beforeCommit?: (manager: EntityManager) => Promise<void>;
   /** Offsets are committed at most this often, in ms (default 200; 0 = after every batch). */
   commitIntervalMs?: number;
   /**
@@ -98,6 +111,7 @@ export class EventConsumer {
   private readonly maxPerTransaction: number;
   private readonly offsets: OffsetCommits;
   private stopping = false;
+  private commitVia?: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
 
   constructor(private readonly opts: EventConsumerOptions) {
     this.inboxName = opts.inboxName ?? opts.groupId;
@@ -140,16 +154,14 @@ export class EventConsumer {
   }
 
   async stop(): Promise<void> {
-    // From here on, a batch that ends commits at once through its own payload (kafkajs skips
-    // Consumer.commitOffsets() once its stop has begun); what is pending is committed now,
-    // while the consumer still runs.
+    // From here on, a batch that ends commits at once; what is pending is committed now.
     this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    const consumer = this.consumer;
-    if (consumer) {
+    const commitVia = this.commitVia;
+    if (commitVia) {
       await this.offsets
-        .flush((offsets) => consumer.commitOffsets(offsets), true)
+        .flush(commitVia, true)
         .catch((error: unknown) =>
           this.opts.log.warn({ err: error }, 'offset commit at stop failed'),
         );
@@ -199,15 +211,15 @@ export class EventConsumer {
     if (end >= 0 && i === messages.length) payload.pause();
     if (lastDone !== undefined) {
       this.offsets.add(topic, partition, (BigInt(lastDone) + 1n).toString());
-      if (this.stopping || !payload.isRunning()) {
-        // Through the batch's own commit: Consumer.commitOffsets() is silently skipped once a
-        // stop() has begun, which would leave applied records uncommitted behind a graceful
-        // stop (a rebuild aligns groups on committed offsets and relies on them being exact).
-        await this.offsets.flush((o) => payload.commitOffsetsIfNecessary(byTopic(o)), true);
-      } else {
-        const consumer = this.consumer!;
-        void this.offsets.flush((o) => consumer.commitOffsets(o));
-      }
+      // Every commit goes through the latest batch's own commit (the consumer group's commit
+      // request). Consumer.commitOffsets() would do for the timer, but kafkajs skips it
+      // silently whenever its runner is not running (during a stop, or while it restarts
+      // after a crash): offsets applied but never committed would then make a rebuild align
+      // the groups at the wrong position.
+      this.commitVia = (offsets) => payload.commitOffsetsIfNecessary(byTopic(offsets));
+      const commit = (offsets: TopicPartitionOffsetAndMetadata[]) => this.commitVia!(offsets);
+      if (this.stopping || !payload.isRunning()) await this.offsets.flush(commit, true);
+      else void this.offsets.flush(commit);
     }
   }
 
@@ -272,7 +284,9 @@ export class EventConsumer {
     try {
       const outcome = await this.opts.dataSource.transaction(async (manager) => {
         await this.lockContended(manager, [envelope]);
-        return this.applyIn(manager, topic, partition, message, envelope);
+        const outcome = await this.applyIn(manager, topic, partition, message, envelope);
+        await this.opts.beforeCommit?.(manager);
+        return outcome;
       });
       this.afterCommit(topic, partition, [{ message, envelope, outcome }]);
       return { outcome };
@@ -320,6 +334,7 @@ export class EventConsumer {
             record.envelope,
           );
         }
+        await this.opts.beforeCommit?.(manager);
       });
     } catch (error) {
       m.sharedTransactionFallbacks.labels(this.opts.groupId).inc();

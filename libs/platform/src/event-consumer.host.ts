@@ -14,7 +14,7 @@ import type { EventEnvelope } from '@app/contracts';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { PinoLogger } from 'nestjs-pino';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface ConsumerSpec {
   groupId: string;
@@ -23,6 +23,8 @@ export interface ConsumerSpec {
   handlers: EventHandlers;
   /** See EventConsumerOptions.contendedKeys. */
   contendedKeys?: (event: EventEnvelope) => readonly string[];
+  /** See EventConsumerOptions.beforeCommit. */
+  beforeCommit?: (manager: EntityManager) => Promise<void>;
 }
 
 /**

@@ -6,7 +6,7 @@ import { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
-import { viewHandlers, viewLockKeys } from './view-handlers.js';
+import { viewProjection } from './view-handlers.js';
 import { ViewStore } from './view-store.js';
 
 export const READ_MODEL_GROUP = 'read-model';
@@ -24,8 +24,7 @@ export class ViewsConsumer extends EventConsumerHost {
       groupId: READ_MODEL_GROUP,
       topics: READ_MODEL_TOPICS,
       deadLetterTopic: DEAD_LETTER_TOPICS['read-model'],
-      handlers: viewHandlers(new ViewStore()),
-      contendedKeys: viewLockKeys,
+      ...viewProjection(new ViewStore()),
     };
   }
 }

@@ -2,7 +2,8 @@ import type { EventEnvelope, EventType } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 
 import { fold, streamOf } from './fold.js';
-import { emptyView, type AmountDelta, type SummaryDelta } from './order-view.js';
+import type { CustomerTotals } from './customer-totals.js';
+import { emptyView } from './order-view.js';
 import type { ViewStore } from './view-store.js';
 
 export type ProjectionOutcome = 'applied' | 'stale' | 'parked';
@@ -11,12 +12,14 @@ export type ProjectionOutcome = 'applied' | 'stale' | 'parked';
  * Applies an event to the views inside the consumer's transaction. Per order and stream it
  * keeps the last applied sequence: an older or repeated sequence changes nothing (a replay
  * or a re-send), and one that arrives ahead of a gap is parked until the gap fills, so the
- * result always equals in-order delivery.
+ * result always equals in-order delivery. Customer counter changes go to `totals`, which
+ * the transaction writes once before it commits (see viewProjection).
  */
 export async function project(
   store: ViewStore,
   manager: EntityManager,
   event: EventEnvelope,
+  totals: CustomerTotals,
 ): Promise<ProjectionOutcome> {
   const stream = streamOf(event.eventType as EventType);
   const payload = event.payload as { orderId: string; customerId: string };
@@ -38,37 +41,16 @@ export async function project(
     await store.park(manager, event.aggregateId, stream, event.sequence, event);
     return 'parked';
   }
-  // Counters only add up, so the changes of this event and of the parked ones it releases
-  // are summed and written once, with the view.
-  let summary: SummaryDelta = {};
-  let amount: AmountDelta | undefined;
   let next: EventEnvelope | undefined = event;
   while (next) {
     const folded = fold(view, next);
     view = folded.view;
-    summary = addSummaries(summary, folded.summary);
-    amount = addAmounts(amount, folded.amount);
+    totals.add(view.customerId, folded.summary, folded.amount);
     next = locked.hasParked
       ? ((await store.unpark(manager, event.aggregateId, stream, next.sequence + 1)) as
           EventEnvelope | undefined)
       : undefined;
   }
-  await store.write(manager, view, summary, amount);
+  await store.save(manager, view);
   return 'applied';
-}
-
-function addSummaries(a: SummaryDelta, b: SummaryDelta): SummaryDelta {
-  const sum: SummaryDelta = { ...a };
-  for (const [k, v] of Object.entries(b) as [keyof SummaryDelta, number][]) {
-    sum[k] = (sum[k] ?? 0) + v;
-  }
-  return sum;
-}
-
-function addAmounts(
-  a: AmountDelta | undefined,
-  b: AmountDelta | undefined,
-): AmountDelta | undefined {
-  if (!a || !b) return a ?? b;
-  return { ...a, authorized: a.authorized + b.authorized, refunded: a.refunded + b.refunded };
 }

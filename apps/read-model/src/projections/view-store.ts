@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 
-import type { AmountDelta, OrderView, SummaryDelta } from './order-view.js';
+import type { CustomerTotals } from './customer-totals.js';
+import type { OrderView, SummaryDelta } from './order-view.js';
 
 const COLUMNS = {
   orderId: 'order_id',
@@ -81,44 +82,53 @@ export class ViewStore {
     await this.upsert(manager, view, 'DO NOTHING');
   }
 
+  async save(manager: EntityManager, view: OrderView): Promise<void> {
+    await this.upsert(manager, view, 'DO UPDATE');
+  }
+
   /**
-   * Saves the folded view and adds the customer's counter and amount changes, in one
-   * statement (data-modifying CTEs all run): one round trip per event instead of three.
+   * Adds a transaction's counter and amount changes, one statement per table, rows in key
+   * order: concurrent transactions lock shared customer rows in the same order and queue.
    */
-  async write(
-    manager: EntityManager,
-    view: OrderView,
-    summary: SummaryDelta,
-    amount: AmountDelta | undefined,
-  ): Promise<void> {
-    const params: unknown[] = [];
-    const p = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    const ctes: string[] = [];
-    const entries = Object.entries(summary) as [keyof SummaryDelta, number][];
-    if (entries.length > 0) {
-      const cols = entries.map(([k]) => SUMMARY_COLUMNS[k]);
+  async addTotals(manager: EntityManager, totals: CustomerTotals): Promise<void> {
+    const customers = [...totals.summaries.keys()].sort();
+    if (customers.length > 0) {
+      const keys = Object.keys(SUMMARY_COLUMNS) as (keyof SummaryDelta)[];
+      const cols = keys.map((k) => SUMMARY_COLUMNS[k]);
       const table = this.t('customer_summaries');
-      ctes.push(`summary AS (
-        INSERT INTO ${table} (customer_id, ${cols.join(', ')})
-        VALUES (${p(view.customerId)}, ${entries.map(([, v]) => p(v)).join(', ')})
-        ON CONFLICT (customer_id) DO UPDATE SET ${cols
-          .map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`)
-          .join(', ')})`);
+      await manager.query(
+        `INSERT INTO ${table} (customer_id, ${cols.join(', ')})
+         SELECT * FROM unnest($1::text[], ${cols.map((_, i) => `$${i + 2}::int[]`).join(', ')})
+          ORDER BY 1
+         ON CONFLICT (customer_id) DO UPDATE SET ${cols
+           .map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`)
+           .join(', ')}`,
+        [customers, ...keys.map((k) => customers.map((c) => totals.summaries.get(c)![k] ?? 0))],
+      );
     }
-    if (amount) {
+    const amounts = [...totals.amounts.values()].sort((a, b) =>
+      a.customerId === b.customerId
+        ? a.currency.localeCompare(b.currency)
+        : a.customerId < b.customerId
+          ? -1
+          : 1,
+    );
+    if (amounts.length > 0) {
       const table = this.t('customer_amounts');
-      ctes.push(`amounts AS (
-        INSERT INTO ${table} (customer_id, currency, authorized, refunded)
-        VALUES (${p(view.customerId)}, ${p(amount.currency)}, ${p(amount.authorized)}, ${p(amount.refunded)})
-        ON CONFLICT (customer_id, currency) DO UPDATE SET
-          authorized = ${table}.authorized + EXCLUDED.authorized,
-          refunded = ${table}.refunded + EXCLUDED.refunded)`);
+      await manager.query(
+        `INSERT INTO ${table} (customer_id, currency, authorized, refunded)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) ORDER BY 1, 2
+         ON CONFLICT (customer_id, currency) DO UPDATE SET
+           authorized = ${table}.authorized + EXCLUDED.authorized,
+           refunded = ${table}.refunded + EXCLUDED.refunded`,
+        [
+          amounts.map((a) => a.customerId),
+          amounts.map((a) => a.currency),
+          amounts.map((a) => a.authorized),
+          amounts.map((a) => a.refunded),
+        ],
+      );
     }
-    const upsert = this.upsertSql(view, 'DO UPDATE', p);
-    await manager.query(`${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}${upsert}`, params);
   }
 
   private async upsert(

@@ -20,7 +20,7 @@ import {
   READ_MODEL_TOPICS,
   ViewsConsumer,
 } from '../projections/order-events.consumer.js';
-import { viewHandlers, viewLockKeys } from '../projections/view-handlers.js';
+import { viewProjection } from '../projections/view-handlers.js';
 import { ViewStore } from '../projections/view-store.js';
 import { viewsChecksum } from '../queries/checksum.js';
 import { idleStatus, type ReplayStatus } from './replay-status.js';
@@ -121,8 +121,7 @@ export class ReplayService {
         dataSource: this.dataSource,
         groupId: group,
         topics: READ_MODEL_TOPICS,
-        handlers: viewHandlers(new ViewStore(SCRATCH)),
-        contendedKeys: viewLockKeys,
+        ...viewProjection(new ViewStore(SCRATCH)),
         deadLetterTopic: DEAD_LETTER_TOPICS['read-model'],
         deadLettersAlreadyPublished: true,
         log: this.logger.logger,
