@@ -47,6 +47,8 @@ export class OutboxRelay {
   private wake?: () => void;
   /** A NOTIFY arrived while the loop was busy publishing: do not sleep on the next idle. */
   private notified = false;
+  /** Ids of the last full batch: acked by the broker, marked during the next batch. */
+  private ackedUnmarked: string[] = [];
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly standbyIntervalMs: number;
@@ -71,6 +73,11 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    // The last full batch was acked: mark it now rather than send it again after a restart.
+    if (this.client && this.ackedUnmarked.length > 0) {
+      await this.mark(this.client, this.ackedUnmarked).catch(() => undefined);
+      this.ackedUnmarked = [];
+    }
     await this.disconnect();
   }
 
@@ -114,13 +121,39 @@ export class OutboxRelay {
     return true;
   }
 
+  /**
+   * One batch: select the oldest unpublished rows, send them, mark them. While a backlog
+   * drains, the previous full batch is marked while this one is being sent (the UPDATE and
+   * the broker round trip overlap): its rows were acked already, so only the bookkeeping is
+   * late, and a crash in between re-sends them (at-least-once, as always). Sends stay
+   * sequential on the one producer, in id order. Once caught up, rows are marked at once.
+   */
   private async publishBatch(client: pg.Client): Promise<number> {
+    const acked = this.ackedUnmarked;
     const { rows } = await client.query<OutboxRow>(
       `SELECT id, topic, message_key, envelope::text AS envelope, headers
-         FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-      [this.batchSize],
+         FROM outbox WHERE published_at IS NULL AND id <> ALL($2::bigint[])
+        ORDER BY id LIMIT $1`,
+      [this.batchSize, acked],
     );
+    // Issued now, on the same connection after the SELECT: runs while the batch is sent.
+    const marking = acked.length > 0 ? this.mark(client, acked) : undefined;
+    marking?.catch(() => undefined); // awaited below; never an unhandled rejection
+    try {
+      if (rows.length > 0) await this.send(rows);
+    } finally {
+      await marking;
+      this.ackedUnmarked = [];
+    }
     if (rows.length === 0) return 0;
+    this.opts.afterSendBeforeMark?.();
+    const ids = rows.map((r) => r.id);
+    if (rows.length < this.batchSize) await this.mark(client, ids);
+    else this.ackedUnmarked = ids;
+    return rows.length;
+  }
+
+  private async send(rows: OutboxRow[]): Promise<void> {
     // Grouped by topic, each group in id order: per key, Kafka keeps this order.
     const byTopic = new Map<
       string,
@@ -136,13 +169,14 @@ export class OutboxRelay {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
-    this.opts.afterSendBeforeMark?.();
+  }
+
+  private async mark(client: pg.Client, ids: string[]): Promise<void> {
     await client.query(
       'UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])',
-      [rows.map((r) => r.id)],
+      [ids],
     );
-    this.opts.metrics?.published(rows.length);
-    return rows.length;
+    this.opts.metrics?.published(ids.length);
   }
 
   private async connect(): Promise<pg.Client> {
@@ -191,6 +225,8 @@ export class OutboxRelay {
 
   private forgetClient(): void {
     this.client = undefined;
+    // Unmarked but acked rows are simply sent again by whoever leads next.
+    this.ackedUnmarked = [];
     if (this.leader) this.opts.metrics?.leader(false);
     this.leader = false;
   }
