@@ -1,14 +1,14 @@
 import { eventually } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { GROUP_NAMES, actedOn } from './support/census.js';
+import { actedOn } from './support/census.js';
 import { startChaosStack, type ChaosStack, type ServiceName } from './support/chaos-stack.js';
 import { during } from './support/during.js';
 import { startLoad } from './support/load.js';
 import { consumerOutcomes, scrape } from './support/metrics.js';
 import { countsOf, recordScenario } from './support/report.js';
 import { FULL_CHAOS } from './support/scope.js';
-import { expectNothingLostNothingTwice, settle } from './support/settle.js';
+import { expectNoDeadLetters, expectNothingLostNothingTwice, settle } from './support/settle.js';
 import { timeline } from './support/timeline.js';
 
 const SCENARIO = 'rebalance';
@@ -86,8 +86,7 @@ describe.runIf(FULL_CHAOS)(
       // The surviving instances applied no more than there is; the rest was the others'.
       for (const group of SCALED)
         expect(s.tally[group].applied).toBeLessThanOrEqual(actedOn(s.census, group).distinct);
-      for (const group of GROUP_NAMES)
-        expect(s.tally[group]['dead-lettered'], `${group} dead-lettered`).toBe(0);
+      expectNoDeadLetters(s);
       expect(s.audit.deadLetters).toEqual({
         'order-service.dlt': 0,
         'payment-service.dlt': 0,

@@ -56,3 +56,24 @@ export function expectNothingLostNothingTwice(s: Settled, orderIds: readonly str
     );
   }
 }
+
+/**
+ * Each of `groups` applied every distinct event it acts on exactly once and dropped every
+ * record the log holds again (a relay's re-send) as a duplicate.
+ */
+export function expectAppliedOnceResendsDropped(
+  s: Settled,
+  groups: readonly ConsumerGroupName[],
+): void {
+  for (const group of groups) {
+    const expected = actedOn(s.census, group);
+    expect(s.tally[group].applied, `${group} applied`).toBe(expected.distinct);
+    expect(s.tally[group].duplicate, `${group} duplicates`).toBe(expected.resent);
+  }
+}
+
+/** No consumer dead-lettered anything (faults in these scenarios are all transient). */
+export function expectNoDeadLetters(s: Settled): void {
+  for (const group of GROUP_NAMES)
+    expect(s.tally[group]['dead-lettered'], `${group} dead-lettered`).toBe(0);
+}
