@@ -19,12 +19,12 @@ const plugins = [
 // Mirrors the `paths` of tsconfig.base.json (exact matches, most specific first).
 const resolve = {
   alias: [
-    { find: /^@app\/testing\/vitest$/, replacement: here('./libs/testing/src/test-infra.ts') },
-    { find: /^@app\/testing\/e2e$/, replacement: here('./libs/testing/src/e2e-stack.ts') },
+    // Test helpers: `@test/support/x.js` is test/support/x.ts (for specs outside test/).
+    { find: /^@test\/support\/(.+)\.js$/, replacement: here('./test/support/') + '$1.ts' },
     { find: /^@app\/contracts$/, replacement: here('./libs/contracts/src/index.ts') },
     { find: /^@app\/messaging$/, replacement: here('./libs/messaging/src/index.ts') },
     { find: /^@app\/platform$/, replacement: here('./libs/platform/src/index.ts') },
-    { find: /^@app\/testing$/, replacement: here('./libs/testing/src/index.ts') },
+    { find: /^@app\/devstack$/, replacement: here('./libs/devstack/src/index.ts') },
   ],
 };
 
@@ -51,7 +51,7 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['apps/**/*.int-spec.ts', 'libs/**/*.int-spec.ts', 'test/**/*.int-spec.ts'],
-          globalSetup: ['./libs/testing/src/global-setup.ts'],
+          globalSetup: ['./test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // Specs share one broker and one PostgreSQL; each spec uses its own database and topics.
@@ -63,7 +63,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e-spec.ts', 'apps/**/*.e2e-spec.ts'],
-          globalSetup: ['./libs/testing/src/e2e-setup.ts'],
+          globalSetup: ['./test/support/e2e-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { ADMIN_TOKEN_DEFAULT, projectRoot, startStack, type Stack } from '@app/testing';
+import { ADMIN_TOKEN_DEFAULT, projectRoot, startStack, type Stack } from '@app/devstack';
 import pg from 'pg';
 
 import { runB1, type B1Result } from './src/b1-raw-tx.js';

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { audit } from '@app/testing';
+import { audit } from '@app/devstack';
 
 const { values } = parseArgs({
   options: { wait: { type: 'string', default: '0' }, json: { type: 'boolean', default: false } },

@@ -1,6 +1,6 @@
 import { DEAD_LETTER_TOPICS, ORDER_EVENTS_TOPIC } from '@app/contracts';
 import { readDeadLetters } from '@app/messaging';
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 import { Kafka, logLevel } from 'kafkajs';
 
 export interface DemoTargets {

@@ -4,7 +4,7 @@
  *     --reset-offsets --to-earliest --all-topics --execute
  *   npm run kafka-topics -- --bootstrap-server 127.0.0.1:9092 --describe
  */
-import { KAFKA_TOOLS, runKafkaTool } from '@app/testing';
+import { KAFKA_TOOLS, runKafkaTool } from '@app/devstack';
 
 const [tool, ...args] = process.argv.slice(2);
 const mainClass = KAFKA_TOOLS[tool as keyof typeof KAFKA_TOOLS];

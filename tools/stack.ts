@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { LauncherError, startInfra, startStack, type Profile } from '@app/testing';
+import { LauncherError, startInfra, startStack, type Profile } from '@app/devstack';
 
 import { runDemoScenario } from './demo-scenario.js';
 

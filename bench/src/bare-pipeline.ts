@@ -10,7 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-import type { PidRegistry } from '@app/testing';
+import type { PidRegistry } from '@app/devstack';
 import pg from 'pg';
 
 import { dropDatabase, freshDatabase } from './databases.js';

@@ -1,20 +1,20 @@
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startChaosStack, type ChaosStack } from './support/chaos-stack.js';
-import { during } from './support/during.js';
-import { startLoad } from './support/load.js';
-import { outboxGauges } from './support/outbox.js';
-import { startProxiedBroker, type ProxiedBroker } from './support/proxied-broker.js';
-import { countsOf, recordScenario } from './support/report.js';
-import { FULL_CHAOS } from './support/scope.js';
+import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
+import { during } from '../support/chaos/during.js';
+import { startLoad } from '../support/chaos/load.js';
+import { outboxGauges } from '../support/chaos/outbox.js';
+import { startProxiedBroker, type ProxiedBroker } from '../support/chaos/proxied-broker.js';
+import { countsOf, recordScenario } from '../support/chaos/report.js';
+import { FULL_CHAOS } from '../support/chaos/scope.js';
 import {
   expectAppliedOnceResendsDropped,
   expectNoDeadLetters,
   expectNothingLostNothingTwice,
   settle,
-} from './support/settle.js';
-import { timeline } from './support/timeline.js';
+} from '../support/chaos/settle.js';
+import { timeline } from '../support/chaos/timeline.js';
 
 const SCENARIO = 'broker-latency';
 const INVARIANT = '1 no lost event, 3 applied once (a slow, then unreachable, broker)';

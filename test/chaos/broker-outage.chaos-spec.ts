@@ -1,15 +1,15 @@
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { GROUP_NAMES, actedOn } from './support/census.js';
-import { startChaosStack, type ChaosStack } from './support/chaos-stack.js';
-import { during } from './support/during.js';
-import { startLoad } from './support/load.js';
-import { outboxGauges } from './support/outbox.js';
-import { countsOf, recordScenario } from './support/report.js';
-import { FULL_CHAOS } from './support/scope.js';
-import { expectNothingLostNothingTwice, settle } from './support/settle.js';
-import { timeline } from './support/timeline.js';
+import { GROUP_NAMES, actedOn } from '../support/chaos/census.js';
+import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
+import { during } from '../support/chaos/during.js';
+import { startLoad } from '../support/chaos/load.js';
+import { outboxGauges } from '../support/chaos/outbox.js';
+import { countsOf, recordScenario } from '../support/chaos/report.js';
+import { FULL_CHAOS } from '../support/chaos/scope.js';
+import { expectNothingLostNothingTwice, settle } from '../support/chaos/settle.js';
+import { timeline } from '../support/chaos/timeline.js';
 
 const SCENARIO = 'broker-outage';
 const INVARIANT = '1 no lost event (Kafka down for a while); 7 transient faults never dead-letter';

@@ -1,20 +1,20 @@
 import { ORDER_EVENTS_TOPIC } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { actedOn } from './support/census.js';
-import { startChaosStack, type ChaosStack } from './support/chaos-stack.js';
-import { count, inboxRows } from './support/db.js';
-import { crashedRecordIn } from './support/failpoint.js';
-import { startLoad } from './support/load.js';
-import { committedOffsets } from './support/offsets.js';
-import { countsOf, recordScenario } from './support/report.js';
+import { actedOn } from '../support/chaos/census.js';
+import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
+import { count, inboxRows } from '../support/chaos/db.js';
+import { crashedRecordIn } from '../support/chaos/failpoint.js';
+import { startLoad } from '../support/chaos/load.js';
+import { committedOffsets } from '../support/chaos/offsets.js';
+import { countsOf, recordScenario } from '../support/chaos/report.js';
 import {
   expectAppliedOnceResendsDropped,
   expectNoDeadLetters,
   expectNothingLostNothingTwice,
   settle,
-} from './support/settle.js';
-import { timeline } from './support/timeline.js';
+} from '../support/chaos/settle.js';
+import { timeline } from '../support/chaos/timeline.js';
 
 const SCENARIO = 'consumer-crash';
 const INVARIANT = '3 applied once';

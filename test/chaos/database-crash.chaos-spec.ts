@@ -1,15 +1,15 @@
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { GROUP_NAMES, actedOn } from './support/census.js';
-import { startChaosStack, type ChaosStack } from './support/chaos-stack.js';
-import { during } from './support/during.js';
-import { allReady, noneReady, readinessAll } from './support/health.js';
-import { startLoad } from './support/load.js';
-import { countsOf, recordScenario } from './support/report.js';
-import { expectNothingLostNothingTwice, settle } from './support/settle.js';
-import { handlerFailures } from './support/tally.js';
-import { timeline } from './support/timeline.js';
+import { GROUP_NAMES, actedOn } from '../support/chaos/census.js';
+import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
+import { during } from '../support/chaos/during.js';
+import { allReady, noneReady, readinessAll } from '../support/chaos/health.js';
+import { startLoad } from '../support/chaos/load.js';
+import { countsOf, recordScenario } from '../support/chaos/report.js';
+import { expectNothingLostNothingTwice, settle } from '../support/chaos/settle.js';
+import { handlerFailures } from '../support/chaos/tally.js';
+import { timeline } from '../support/chaos/timeline.js';
 
 const SCENARIO = 'database-crash';
 const INVARIANT = '7 transient faults never dead-letter or skip; 1 no lost event; 3 applied once';

@@ -1,16 +1,16 @@
 import { DEAD_LETTER_TOPICS, type ConsumerGroupName } from '@app/contracts';
 import { DLT_HEADERS } from '@app/messaging';
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 import type { IHeaders } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { GROUPS, GROUP_NAMES, actedOn, resentTotal } from './support/census.js';
-import { startChaosStack, type ChaosStack } from './support/chaos-stack.js';
-import { startLoad } from './support/load.js';
-import { injectPoison, type InjectedRecord } from './support/poison.js';
-import { countsOf, recordScenario } from './support/report.js';
-import { expectNothingLostNothingTwice, settle } from './support/settle.js';
-import { timeline } from './support/timeline.js';
+import { GROUPS, GROUP_NAMES, actedOn, resentTotal } from '../support/chaos/census.js';
+import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
+import { startLoad } from '../support/chaos/load.js';
+import { injectPoison, type InjectedRecord } from '../support/chaos/poison.js';
+import { countsOf, recordScenario } from '../support/chaos/report.js';
+import { expectNothingLostNothingTwice, settle } from '../support/chaos/settle.js';
+import { timeline } from '../support/chaos/timeline.js';
 
 const SCENARIO = 'poison-records';
 const INVARIANT = '7 bad input is contained';

@@ -1,15 +1,23 @@
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { actedOn } from './support/census.js';
-import { startChaosStack, type ChaosStack, type ServiceName } from './support/chaos-stack.js';
-import { during } from './support/during.js';
-import { startLoad } from './support/load.js';
-import { consumerOutcomes, scrape } from './support/metrics.js';
-import { countsOf, recordScenario } from './support/report.js';
-import { FULL_CHAOS } from './support/scope.js';
-import { expectNoDeadLetters, expectNothingLostNothingTwice, settle } from './support/settle.js';
-import { timeline } from './support/timeline.js';
+import { actedOn } from '../support/chaos/census.js';
+import {
+  startChaosStack,
+  type ChaosStack,
+  type ServiceName,
+} from '../support/chaos/chaos-stack.js';
+import { during } from '../support/chaos/during.js';
+import { startLoad } from '../support/chaos/load.js';
+import { consumerOutcomes, scrape } from '../support/chaos/metrics.js';
+import { countsOf, recordScenario } from '../support/chaos/report.js';
+import { FULL_CHAOS } from '../support/chaos/scope.js';
+import {
+  expectNoDeadLetters,
+  expectNothingLostNothingTwice,
+  settle,
+} from '../support/chaos/settle.js';
+import { timeline } from '../support/chaos/timeline.js';
 
 const SCENARIO = 'rebalance';
 const INVARIANT = '3 applied once (restarts and rebalances redeliver)';

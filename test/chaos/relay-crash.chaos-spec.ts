@@ -1,19 +1,19 @@
 import { ORDER_EVENTS_TOPIC } from '@app/contracts';
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { resentTotal, takeCensus } from './support/census.js';
-import { startChaosStack, type ChaosStack } from './support/chaos-stack.js';
-import { count } from './support/db.js';
-import { startLoad } from './support/load.js';
-import { countsOf, recordScenario } from './support/report.js';
+import { resentTotal, takeCensus } from '../support/chaos/census.js';
+import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
+import { count } from '../support/chaos/db.js';
+import { startLoad } from '../support/chaos/load.js';
+import { countsOf, recordScenario } from '../support/chaos/report.js';
 import {
   expectAppliedOnceResendsDropped,
   expectNoDeadLetters,
   expectNothingLostNothingTwice,
   settle,
-} from './support/settle.js';
-import { timeline } from './support/timeline.js';
+} from '../support/chaos/settle.js';
+import { timeline } from '../support/chaos/timeline.js';
 
 const SCENARIO = 'relay-crash';
 const INVARIANT = '1 no lost event, 3 applied once';

@@ -1,18 +1,18 @@
-import { eventually } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { eventually } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { systemApi } from './support/api.js';
-import { queryReadOnly } from './support/db.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf, type LoggedRecord } from './support/kafka.js';
-import { CONSUMER_GROUPS, waitForZeroLag, type GroupName } from './support/lag.js';
-import { consumerOutcomes } from './support/metrics.js';
-import { newCustomerId, placeOrder } from './support/orders.js';
-import { outcomeOf } from './support/outcome.js';
-import { produceAgain } from './support/produce-again.js';
-import { waitUntilQuiet } from './support/quiet.js';
-import { readRecords } from './support/read-records.js';
-import { settle, snapshotOf, type Snapshot } from './support/snapshot.js';
+import { systemApi } from '../support/api.js';
+import { queryReadOnly } from '../support/db.js';
+import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf, type LoggedRecord } from '../support/kafka.js';
+import { CONSUMER_GROUPS, waitForZeroLag, type GroupName } from '../support/lag.js';
+import { consumerOutcomes } from '../support/metrics.js';
+import { newCustomerId, placeOrder } from '../support/orders.js';
+import { outcomeOf } from '../support/outcome.js';
+import { produceAgain } from '../support/produce-again.js';
+import { waitUntilQuiet } from '../support/quiet.js';
+import { readRecords } from '../support/read-records.js';
+import { settle, snapshotOf, type Snapshot } from '../support/snapshot.js';
 
 /** The event types each consumer acts on (SYSTEM.md "The saga"); others it acknowledges and skips. */
 const ACTS_ON: Record<GroupName, readonly string[]> = {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import { e2eStack } from '@app/testing/e2e';
+import { e2eStack } from '../support/e2e-stack.js';
 import { describe, expect, it } from 'vitest';
 
-import { systemApi } from './support/api.js';
-import { ORDER_EVENTS } from './support/kafka.js';
-import { DEFAULT_CREDIT, newCustomerId, orderBody } from './support/orders.js';
-import { readRecords } from './support/read-records.js';
-import { settle } from './support/snapshot.js';
+import { systemApi } from '../support/api.js';
+import { ORDER_EVENTS } from '../support/kafka.js';
+import { DEFAULT_CREDIT, newCustomerId, orderBody } from '../support/orders.js';
+import { readRecords } from '../support/read-records.js';
+import { settle } from '../support/snapshot.js';
 
 /**
  * SYSTEM.md "Event contract": an Idempotency-Key determines the order id and so the id of

@@ -1,14 +1,14 @@
 import { HEADERS } from '@app/contracts';
-import { eventually } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { eventually } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { systemApi } from './support/api.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS, type LoggedRecord } from './support/kafka.js';
-import { newCustomerId, placeOrder } from './support/orders.js';
-import { mapWithLimit } from './support/pool.js';
-import { readRecords } from './support/read-records.js';
-import { settle } from './support/snapshot.js';
+import { systemApi } from '../support/api.js';
+import { ORDER_EVENTS, PAYMENT_EVENTS, type LoggedRecord } from '../support/kafka.js';
+import { newCustomerId, placeOrder } from '../support/orders.js';
+import { mapWithLimit } from '../support/pool.js';
+import { readRecords } from '../support/read-records.js';
+import { settle } from '../support/snapshot.js';
 
 /** Which event caused which (SYSTEM.md "Correlation"): effect type -> cause type. */
 const CAUSED_BY: Record<string, string> = {

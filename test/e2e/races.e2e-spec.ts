@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 
-import { e2eStack } from '@app/testing/e2e';
+import { e2eStack } from '../support/e2e-stack.js';
 import { describe, expect, it } from 'vitest';
 
-import { systemApi } from './support/api.js';
-import { DEFAULT_CREDIT, newCustomerId, placeOrder } from './support/orders.js';
-import type { Outcome } from './support/outcome.js';
-import { mapWithLimit } from './support/pool.js';
-import { settle } from './support/snapshot.js';
+import { systemApi } from '../support/api.js';
+import { DEFAULT_CREDIT, newCustomerId, placeOrder } from '../support/orders.js';
+import type { Outcome } from '../support/outcome.js';
+import { mapWithLimit } from '../support/pool.js';
+import { settle } from '../support/snapshot.js';
 
 interface Planned {
   customerId: string;

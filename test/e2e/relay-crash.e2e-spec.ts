@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 
-import { eventually } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { eventually } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { systemApi, type Order } from './support/api.js';
-import { queryReadOnly } from './support/db.js';
-import { isDown, withFaultyInstance } from './support/faults.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS } from './support/kafka.js';
-import { DEFAULT_CREDIT, newCustomerId, orderBody, placeOrder } from './support/orders.js';
-import { waitUntilQuiet } from './support/quiet.js';
-import { readRecords } from './support/read-records.js';
-import { settle } from './support/snapshot.js';
+import { systemApi, type Order } from '../support/api.js';
+import { queryReadOnly } from '../support/db.js';
+import { isDown, withFaultyInstance } from '../support/faults.js';
+import { ORDER_EVENTS, PAYMENT_EVENTS } from '../support/kafka.js';
+import { DEFAULT_CREDIT, newCustomerId, orderBody, placeOrder } from '../support/orders.js';
+import { waitUntilQuiet } from '../support/quiet.js';
+import { readRecords } from '../support/read-records.js';
+import { settle } from '../support/snapshot.js';
 
 const count = <T>(items: readonly T[], pick: (item: T) => boolean): number =>
   items.filter(pick).length;

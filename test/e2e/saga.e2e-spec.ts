@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import { eventually } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { eventually } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import { describe, expect, it } from 'vitest';
 
-import { systemApi, type CustomerSummary } from './support/api.js';
-import { DEFAULT_CREDIT, newCustomerId, orderBody, placeOrder } from './support/orders.js';
-import { outcomeOf, waitUntilSettled, type Outcome } from './support/outcome.js';
+import { systemApi, type CustomerSummary } from '../support/api.js';
+import { DEFAULT_CREDIT, newCustomerId, orderBody, placeOrder } from '../support/orders.js';
+import { outcomeOf, waitUntilSettled, type Outcome } from '../support/outcome.js';
 
 /**
  * The saga of SYSTEM.md as a client sees it through the three public APIs: place -> payment

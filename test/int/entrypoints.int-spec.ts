@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { SERVICES, projectRoot } from '@app/testing';
+import { SERVICES, projectRoot } from '@app/devstack';
 import { describe, expect, it } from 'vitest';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { testBrokers } from '@app/testing/vitest';
+import { testBrokers } from '../support/test-infra.js';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

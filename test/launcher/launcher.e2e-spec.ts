@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { eventually, isAlive, projectRoot, runDir, type PidRecord } from '@app/testing';
+import { eventually, isAlive, projectRoot, runDir, type PidRecord } from '@app/devstack';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const PORT_OFFSET = 200;

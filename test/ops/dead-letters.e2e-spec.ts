@@ -1,17 +1,17 @@
-import { eventually } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { eventually } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 
-import { systemApi } from '../e2e/support/api.js';
-import { queryReadOnly } from '../e2e/support/db.js';
-import { ORDER_EVENTS, type LoggedRecord } from '../e2e/support/kafka.js';
-import { waitForZeroLag } from '../e2e/support/lag.js';
-import { newCustomerId, placeOrder } from '../e2e/support/orders.js';
-import { outcomeOf, waitUntilSettled } from '../e2e/support/outcome.js';
-import { waitUntilQuiet } from '../e2e/support/quiet.js';
-import { readRecords } from '../e2e/support/read-records.js';
-import { admin, scrape, total } from './support/ops.js';
+import { systemApi } from '../support/api.js';
+import { queryReadOnly } from '../support/db.js';
+import { ORDER_EVENTS, type LoggedRecord } from '../support/kafka.js';
+import { waitForZeroLag } from '../support/lag.js';
+import { newCustomerId, placeOrder } from '../support/orders.js';
+import { outcomeOf, waitUntilSettled } from '../support/outcome.js';
+import { waitUntilQuiet } from '../support/quiet.js';
+import { readRecords } from '../support/read-records.js';
+import { admin, scrape, total } from '../support/ops.js';
 
 /** An item of GET /admin/dead-letters (dead-letters.controller.ts). */
 interface DeadLetter {

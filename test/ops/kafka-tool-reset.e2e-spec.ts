@@ -1,17 +1,17 @@
-import { KAFKA_TOOLS, eventually, runKafkaTool } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { KAFKA_TOOLS, eventually, runKafkaTool } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { systemApi } from '../e2e/support/api.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf } from '../e2e/support/kafka.js';
-import { waitForZeroLag } from '../e2e/support/lag.js';
-import { consumerOutcomes } from '../e2e/support/metrics.js';
-import { newCustomerId, placeOrder } from '../e2e/support/orders.js';
-import { outcomeOf } from '../e2e/support/outcome.js';
-import { waitUntilQuiet } from '../e2e/support/quiet.js';
-import { settle, snapshotOf, type Snapshot } from '../e2e/support/snapshot.js';
-import { admin, asObject, committedOffsets, topicOffsets, type Offsets } from './support/ops.js';
+import { systemApi } from '../support/api.js';
+import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf } from '../support/kafka.js';
+import { waitForZeroLag } from '../support/lag.js';
+import { consumerOutcomes } from '../support/metrics.js';
+import { newCustomerId, placeOrder } from '../support/orders.js';
+import { outcomeOf } from '../support/outcome.js';
+import { waitUntilQuiet } from '../support/quiet.js';
+import { settle, snapshotOf, type Snapshot } from '../support/snapshot.js';
+import { admin, asObject, committedOffsets, topicOffsets, type Offsets } from '../support/ops.js';
 
 const GROUP = 'read-model';
 const TOPICS = [ORDER_EVENTS, PAYMENT_EVENTS];

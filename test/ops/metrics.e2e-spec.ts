@@ -1,15 +1,15 @@
-import { eventually } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { eventually } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { systemApi } from '../e2e/support/api.js';
-import { http } from '../e2e/support/http.js';
-import { kafkaOf } from '../e2e/support/kafka.js';
-import { CONSUMER_GROUPS, type GroupName } from '../e2e/support/lag.js';
-import { newCustomerId, placeOrder } from '../e2e/support/orders.js';
-import { settle } from '../e2e/support/snapshot.js';
-import { scrape, select, total, type Sample } from './support/ops.js';
+import { systemApi } from '../support/api.js';
+import { http } from '../support/http.js';
+import { kafkaOf } from '../support/kafka.js';
+import { CONSUMER_GROUPS, type GroupName } from '../support/lag.js';
+import { newCustomerId, placeOrder } from '../support/orders.js';
+import { settle } from '../support/snapshot.js';
+import { scrape, select, total, type Sample } from '../support/ops.js';
 
 const SERVICES = Object.keys(CONSUMER_GROUPS) as GroupName[];
 

@@ -1,20 +1,20 @@
 import { setTimeout as pause } from 'node:timers/promises';
 
 import { DEAD_LETTER_TOPICS } from '@app/contracts';
-import { eventually } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { eventually } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import { describe, expect, it } from 'vitest';
 
-import { systemApi, type SystemApi } from '../e2e/support/api.js';
-import { queryReadOnly } from '../e2e/support/db.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf } from '../e2e/support/kafka.js';
-import { consumerOutcomes } from '../e2e/support/metrics.js';
-import { newCustomerId, orderBody } from '../e2e/support/orders.js';
-import { outcomeOf, waitUntilSettled } from '../e2e/support/outcome.js';
-import { mapWithLimit } from '../e2e/support/pool.js';
-import { waitUntilQuiet } from '../e2e/support/quiet.js';
-import { readRecords } from '../e2e/support/read-records.js';
-import { admin, recordsIn, type ReplayStatus } from './support/ops.js';
+import { systemApi, type SystemApi } from '../support/api.js';
+import { queryReadOnly } from '../support/db.js';
+import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf } from '../support/kafka.js';
+import { consumerOutcomes } from '../support/metrics.js';
+import { newCustomerId, orderBody } from '../support/orders.js';
+import { outcomeOf, waitUntilSettled } from '../support/outcome.js';
+import { mapWithLimit } from '../support/pool.js';
+import { waitUntilQuiet } from '../support/quiet.js';
+import { readRecords } from '../support/read-records.js';
+import { admin, recordsIn, type ReplayStatus } from '../support/ops.js';
 
 const READ_MODEL_DLT = DEAD_LETTER_TOPICS['read-model'];
 const VIEW_TABLES = ['order_views', 'customer_summaries', 'customer_amounts', 'parked_events'];

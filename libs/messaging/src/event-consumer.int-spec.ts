@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { EventEnvelope } from '@app/contracts';
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -10,11 +10,22 @@ import { PermanentError } from './errors.js';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer.js';
 import { messagingMetrics } from './metrics.js';
 import type { EventHandlers } from './event-handlers.js';
-import { appliedEvents, createAppliedEvents, recordApplied } from './test/applied-events.js';
-import { envelopeFor, recordOf } from './test/envelopes.js';
-import { KafkaTestbed, type OutgoingRecord, type Produced } from './test/kafka-testbed.js';
-import { openMessagingDatabase, type MessagingDatabase } from './test/messaging-database.js';
-import { TopicReader } from './test/topic-reader.js';
+import {
+  appliedEvents,
+  createAppliedEvents,
+  recordApplied,
+} from '@test/support/messaging/applied-events.js';
+import { envelopeFor, recordOf } from '@test/support/messaging/envelopes.js';
+import {
+  KafkaTestbed,
+  type OutgoingRecord,
+  type Produced,
+} from '@test/support/messaging/kafka-testbed.js';
+import {
+  openMessagingDatabase,
+  type MessagingDatabase,
+} from '@test/support/messaging/messaging-database.js';
+import { TopicReader } from '@test/support/messaging/topic-reader.js';
 
 const log = pino({ level: 'silent' });
 

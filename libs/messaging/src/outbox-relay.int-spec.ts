@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 
 import type { EventEnvelope } from '@app/contracts';
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
-import { CountingRelayMetrics } from './test/counting-relay-metrics.js';
-import { KafkaTestbed } from './test/kafka-testbed.js';
-import { openMessagingDatabase, type MessagingDatabase } from './test/messaging-database.js';
-import { commitOutboxRow, outboxState } from './test/outbox-rows.js';
-import { TopicReader, type ReadRecord } from './test/topic-reader.js';
+import { CountingRelayMetrics } from '@test/support/messaging/counting-relay-metrics.js';
+import { KafkaTestbed } from '@test/support/messaging/kafka-testbed.js';
+import {
+  openMessagingDatabase,
+  type MessagingDatabase,
+} from '@test/support/messaging/messaging-database.js';
+import { commitOutboxRow, outboxState } from '@test/support/messaging/outbox-rows.js';
+import { TopicReader, type ReadRecord } from '@test/support/messaging/topic-reader.js';
 
 const log = pino({ level: 'silent' });
 

@@ -5,8 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { eventIdFor } from './event-ids.js';
 import { appendToOutbox, type NewEvent } from './outbox-writer.js';
-import { payloadFor } from './test/envelopes.js';
-import { openMessagingDatabase, type MessagingDatabase } from './test/messaging-database.js';
+import { payloadFor } from '@test/support/messaging/envelopes.js';
+import {
+  openMessagingDatabase,
+  type MessagingDatabase,
+} from '@test/support/messaging/messaging-database.js';
 
 // appendToOutbox always writes to the real topics: these tests look at the database only and
 // never run a relay over the rows they write.

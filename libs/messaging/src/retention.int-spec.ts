@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { freshDatabase } from '@app/testing/vitest';
+import { freshDatabase } from '@test/support/test-infra.js';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
