@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { SERVICE_NAMES, TOPOLOGY } from '@app/contracts';
 import { ADMIN_TOKEN_DEFAULT, projectRoot, startStack, type Stack } from '@app/devstack';
 import pg from 'pg';
 
@@ -95,7 +96,8 @@ const CFG = quick
     };
 const relayBatch = Number(values['relay-batch']);
 const initialRate = Number(values['initial-rate'] ?? 30);
-const PORTS = { 'order-service': 23001, 'payment-service': 23002, 'read-model': 23003 } as const;
+// `npm start`'s ports moved up by 20000, so a bench never collides with a running dev stack.
+const PORTS = Object.fromEntries(SERVICE_NAMES.map((s) => [s, 20_000 + TOPOLOGY[s].port]));
 
 const say = (line: string): void => console.log(`[bench] ${line}`);
 const phases: { name: string; seconds: number }[] = [];

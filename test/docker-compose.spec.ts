@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ALL_TOPICS, DEFAULT_PARTITIONS } from '@app/contracts';
+import { ALL_TOPICS, DEFAULT_PARTITIONS, TOPOLOGY } from '@app/contracts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -20,14 +20,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 
 const APP_SERVICES = [
-  { name: 'order-service', port: 3001, database: 'order_service', reads: [] },
-  {
-    name: 'payment-service',
-    port: 3002,
-    database: 'payment_service',
-    reads: ['DEFAULT_CREDIT_LIMIT', 'DEFAULT_CURRENCY'],
-  },
-  { name: 'read-model', port: 3003, database: 'read_model', reads: ['ADMIN_TOKEN'] },
+  { ...TOPOLOGY['order-service'], reads: [] },
+  { ...TOPOLOGY['payment-service'], reads: ['DEFAULT_CREDIT_LIMIT', 'DEFAULT_CURRENCY'] },
+  { ...TOPOLOGY['read-model'], reads: ['ADMIN_TOKEN'] },
 ] as const;
 
 const entryPointOf = (service: string): string => `dist/apps/${service}/src/main.js`;

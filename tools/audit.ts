@@ -6,7 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 
-import { audit } from '@app/devstack';
+import {
+  ORDER_EVENTS_TOPIC,
+  PAYMENT_EVENTS_TOPIC,
+  SERVICE_NAMES,
+  type ServiceName,
+} from '@app/contracts';
+import { audit, serviceUrl } from '@app/devstack';
 
 const { values } = parseArgs({
   options: { wait: { type: 'string', default: '0' }, json: { type: 'boolean', default: false } },
@@ -14,9 +20,10 @@ const { values } = parseArgs({
 
 const report = await audit(
   {
-    orders: process.env.ORDER_SERVICE_URL ?? 'http://127.0.0.1:3001',
-    payments: process.env.PAYMENT_SERVICE_URL ?? 'http://127.0.0.1:3002',
-    readModel: process.env.READ_MODEL_URL ?? 'http://127.0.0.1:3003',
+    urls: Object.fromEntries(SERVICE_NAMES.map((s) => [s, serviceUrl(s)])) as Record<
+      ServiceName,
+      string
+    >,
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     adminToken: process.env.ADMIN_TOKEN ?? 'dev-admin-token',
   },
@@ -31,7 +38,7 @@ if (values.json) {
     `  orders ${report.orders} ${JSON.stringify(report.byStatus)}, customers ${report.customers}`,
   );
   console.log(
-    `  records: order.events ${report.records.orderEvents}, payment.events ${report.records.paymentEvents}, ` +
+    `  records: ${ORDER_EVENTS_TOPIC} ${report.records.orderEvents}, ${PAYMENT_EVENTS_TOPIC} ${report.records.paymentEvents}, ` +
       `re-sent ${report.records.resent}, undecodable ${report.records.undecodable}`,
   );
   console.log(`  dead letters ${JSON.stringify(report.deadLetters)}`);

@@ -144,7 +144,7 @@ async function deadLetterDemo(brokers: string[], say: (line: string) => void): P
       (await readDeadLetters(kafka, DEAD_LETTER_TOPICS['payment-service'])).find(
         (r) => r.key === key,
       ),
-    { timeoutMs: 30_000, what: 'the poison record in payment-service.dlt' },
+    { timeoutMs: 30_000, what: `the poison record in ${DEAD_LETTER_TOPICS['payment-service']}` },
   );
   say(
     `${DEAD_LETTER_TOPICS['payment-service']} <- reason ${letter.reason}, from ` +

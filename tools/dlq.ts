@@ -8,8 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 
-const PORTS = { 'order-service': 3001, 'payment-service': 3002, 'read-model': 3003 } as const;
-type Service = keyof typeof PORTS;
+import { ADMIN_ROUTES, SERVICE_NAMES, type ServiceName } from '@app/contracts';
+import { serviceUrl } from '@app/devstack';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -27,11 +27,12 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const [command, service, id] = positionals as [string?, Service?, string?];
+const [command, service, id] = positionals as [string?, ServiceName?, string?];
 if (!command || !['list', 'inspect', 'redrive'].includes(command))
   fail('use list, inspect or redrive');
-if (!service || !(service in PORTS)) fail(`name a service: ${Object.keys(PORTS).join(', ')}`);
-const base = `${values.url ?? `http://127.0.0.1:${PORTS[service]}`}/admin/dead-letters`;
+if (!service || !SERVICE_NAMES.includes(service))
+  fail(`name a service: ${SERVICE_NAMES.join(', ')}`);
+const base = `${values.url ?? serviceUrl(service)}${ADMIN_ROUTES.deadLetters}`;
 const headers = { authorization: `Bearer ${values.token}`, 'content-type': 'application/json' };
 
 async function call(url: string, init?: RequestInit): Promise<unknown> {

@@ -11,15 +11,10 @@
  */
 import { parseArgs } from 'node:util';
 
+import { ADMIN_ROUTES, SERVICE_NAMES, TOPOLOGY, type ServiceName } from '@app/contracts';
+import { serviceUrl } from '@app/devstack';
 import { groupPositions } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
-
-const GROUPS = {
-  'order-service': ['payment.events'],
-  'payment-service': ['order.events'],
-  'read-model': ['order.events', 'payment.events'],
-} as const;
-type Service = keyof typeof GROUPS;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -27,7 +22,7 @@ const { positionals, values } = parseArgs({
     'to-earliest': { type: 'boolean', default: false },
     'to-datetime': { type: 'string' },
     'no-swap': { type: 'boolean', default: false },
-    url: { type: 'string', default: process.env.READ_MODEL_URL ?? 'http://127.0.0.1:3003' },
+    url: { type: 'string', default: serviceUrl('read-model') },
     token: { type: 'string', default: process.env.ADMIN_TOKEN ?? 'dev-admin-token' },
     brokers: { type: 'string', default: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' },
   },
@@ -38,8 +33,9 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const service = positionals[0] as Service | undefined;
-if (!service || !(service in GROUPS)) fail(`name a service: ${Object.keys(GROUPS).join(', ')}`);
+const service = positionals[0] as ServiceName | undefined;
+if (!service || !SERVICE_NAMES.includes(service))
+  fail(`name a service: ${SERVICE_NAMES.join(', ')}`);
 if (values['to-earliest'] === Boolean(values['to-datetime']))
   fail('give exactly one of --to-earliest or --to-datetime <ISO>');
 const at = values['to-datetime'] ? new Date(values['to-datetime']) : undefined;
@@ -51,7 +47,7 @@ async function replayReadModel(): Promise<void> {
   const body = at
     ? { mode: 'from-datetime', toDatetime: at.toISOString() }
     : { mode: 'rebuild', swap: !values['no-swap'] };
-  const started = await fetch(`${values.url}/admin/replay`, {
+  const started = await fetch(`${values.url}${ADMIN_ROUTES.replay}`, {
     method: 'POST',
     headers,
     body: JSON.stringify(body),
@@ -60,7 +56,9 @@ async function replayReadModel(): Promise<void> {
     fail(`read-model answered ${started.status}: ${await started.text()}`);
   let last = '';
   for (;;) {
-    const status = (await (await fetch(`${values.url}/admin/replay`, { headers })).json()) as {
+    const status = (await (
+      await fetch(`${values.url}${ADMIN_ROUTES.replay}`, { headers })
+    ).json()) as {
       phase: string;
       behind: number | null;
     };
@@ -75,7 +73,8 @@ async function replayReadModel(): Promise<void> {
   }
 }
 
-async function resetStoppedService(name: Service): Promise<void> {
+async function resetStoppedService(name: ServiceName): Promise<void> {
+  const { group: groupId, consumes } = TOPOLOGY[name];
   const kafka = new Kafka({
     clientId: 'replay',
     brokers: values.brokers.split(','),
@@ -84,24 +83,24 @@ async function resetStoppedService(name: Service): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [group] = (await admin.describeGroups([name])).groups;
+    const [group] = (await admin.describeGroups([groupId])).groups;
     if (group && group.members.length > 0)
       fail(`stop ${name} first: its consumer group has ${group.members.length} running member(s)`);
-    for (const topic of GROUPS[name]) {
+    for (const topic of consumes) {
       if (at) {
         const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, at.getTime());
         await admin.setOffsets({
-          groupId: name,
+          groupId,
           topic,
           partitions: offsets.map(({ partition, offset }) => ({ partition, offset })),
         });
       } else {
-        await admin.resetOffsets({ groupId: name, topic, earliest: true });
+        await admin.resetOffsets({ groupId, topic, earliest: true });
       }
     }
-    const positions = await groupPositions(admin, name, [...GROUPS[name]]);
+    const positions = await groupPositions(admin, groupId, [...consumes]);
     console.log(
-      `replay: group ${name} now at ${JSON.stringify(Object.fromEntries([...positions].map(([k, v]) => [k, v.toString()])))}`,
+      `replay: group ${groupId} now at ${JSON.stringify(Object.fromEntries([...positions].map(([k, v]) => [k, v.toString()])))}`,
     );
     console.log(
       `replay: start ${name} again; it re-applies from there through its inbox (no effect twice).`,
@@ -111,4 +110,7 @@ async function resetStoppedService(name: Service): Promise<void> {
   }
 }
 
-await (service === 'read-model' ? replayReadModel() : resetStoppedService(service));
+// A service with a replay route rebuilds itself while running; the others are reset while stopped.
+await ((TOPOLOGY[service].admin as readonly string[]).includes('replay')
+  ? replayReadModel()
+  : resetStoppedService(service));

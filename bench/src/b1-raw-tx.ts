@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 
+import { ORDER_EVENTS_TOPIC } from '@app/contracts';
 import pg from 'pg';
 
 import { orderServiceTables, freshDatabase, dropDatabase } from './databases.js';
@@ -72,7 +73,7 @@ export async function runB1(
          ON CONFLICT (topic, aggregate_id)
          DO UPDATE SET last_sequence = outbox_streams.last_sequence + 1
          RETURNING last_sequence`,
-        ['order.events', orderId],
+        [ORDER_EVENTS_TOPIC, orderId],
       );
       await c.query(
         `INSERT INTO outbox (event_id, topic, message_key, aggregate_id, sequence, event_type,
@@ -80,7 +81,7 @@ export async function runB1(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [
           envelope.eventId,
-          'order.events',
+          ORDER_EVENTS_TOPIC,
           orderId,
           orderId,
           rows[0]!.last_sequence,

@@ -9,6 +9,7 @@
  * Rejected = payment.events seq 1) in its inbox, in the transaction that applied it
  * (clock_timestamp(), same host clock). Baseline: the bare pipeline, commit -> upsert.
  */
+import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC, TOPOLOGY } from '@app/contracts';
 import { eventIdFor } from '@app/messaging';
 
 import type { BarePipeline } from './bare-pipeline.js';
@@ -74,10 +75,10 @@ export async function systemLatencyRun(
   );
   const ids = measured.map((s) => s.orderId!);
   const finalIds = ids.flatMap((id) => [
-    eventIdFor('order.events', id, 2),
-    eventIdFor('payment.events', id, 1),
+    eventIdFor(ORDER_EVENTS_TOPIC, id, 2),
+    eventIdFor(PAYMENT_EVENTS_TOPIC, id, 1),
   ]);
-  const firstIds = ids.map((id) => eventIdFor('order.events', id, 1));
+  const firstIds = ids.map((id) => eventIdFor(ORDER_EVENTS_TOPIC, id, 1));
   const seen = await inboxTimes(sut, finalIds, 60_000);
   const first = await inboxTimes(sut, firstIds, 5_000);
   const { rows } = await sut.readDb.query<{ order_id: string; t: string }>(
@@ -93,8 +94,8 @@ export async function systemLatencyRun(
   let missing = 0;
   for (const s of measured) {
     const id = s.orderId!;
-    const a = seen.get(eventIdFor('order.events', id, 2));
-    const b = seen.get(eventIdFor('payment.events', id, 1));
+    const a = seen.get(eventIdFor(ORDER_EVENTS_TOPIC, id, 2));
+    const b = seen.get(eventIdFor(PAYMENT_EVENTS_TOPIC, id, 1));
     if (a === undefined || b === undefined) {
       missing += 1;
       continue;
@@ -103,7 +104,7 @@ export async function systemLatencyRun(
     lat.push(visible - s.doneAt);
     const occ = occurred.get(id);
     if (occ !== undefined) fromOcc.push(visible - occ);
-    const h = first.get(eventIdFor('order.events', id, 1));
+    const h = first.get(eventIdFor(ORDER_EVENTS_TOPIC, id, 1));
     if (h !== undefined) hop.push(h - s.doneAt);
   }
   const posts = measured.map((s) => s.doneAt - s.scheduledAt);
@@ -130,7 +131,7 @@ async function inboxTimes(
   const deadline = nowMs() + timeoutMs;
   for (;;) {
     const { rows } = await sut.readDb.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM inbox WHERE consumer = 'read-model' AND event_id = ANY($1::uuid[])`,
+      `SELECT count(*)::int AS n FROM inbox WHERE consumer = '${TOPOLOGY['read-model'].group}' AND event_id = ANY($1::uuid[])`,
       [eventIds],
     );
     if (rows[0]!.n >= eventIds.length || nowMs() > deadline) break;
@@ -138,7 +139,7 @@ async function inboxTimes(
   }
   const { rows } = await sut.readDb.query<{ event_id: string; t: string }>(
     `SELECT event_id, (extract(epoch FROM processed_at) * 1000)::float8 AS t
-       FROM inbox WHERE consumer = 'read-model' AND event_id = ANY($1::uuid[])`,
+       FROM inbox WHERE consumer = '${TOPOLOGY['read-model'].group}' AND event_id = ANY($1::uuid[])`,
     [eventIds],
   );
   return new Map(rows.map((r) => [r.event_id, Number(r.t)]));

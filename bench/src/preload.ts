@@ -10,6 +10,7 @@
  * Timestamps lie in the past hour and a half (inside the outbox/inbox retention horizons,
  * and before anything the bench measures).
  */
+import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC, TOPOLOGY } from '@app/contracts';
 import pg from 'pg';
 
 import { nowMs } from './stats.js';
@@ -58,11 +59,11 @@ const ORDER_SERVICE = [
    SELECT ${ORDER}, ${CUST}, 'EUR', ${ITEMS}, 100, 'APPROVED', NULL, ${PAY}, 'pre-' || g,
           md5('h' || g) || md5('i' || g), ${ORDER}::text, ${TS}, ${TS} + interval '40 milliseconds'
      FROM generate_series($1::int, $2::int) g`,
-  outboxRow('order.events', 'OrderCreated', 2, 1, CREATED_PAYLOAD),
-  outboxRow('order.events', 'OrderApproved', 1, 2, APPROVED_PAYLOAD),
+  outboxRow(ORDER_EVENTS_TOPIC, 'OrderCreated', 2, 1, CREATED_PAYLOAD),
+  outboxRow(ORDER_EVENTS_TOPIC, 'OrderApproved', 1, 2, APPROVED_PAYLOAD),
   `INSERT INTO outbox_streams (topic, aggregate_id, last_sequence)
-   SELECT 'order.events', ${ORDER}::text, 2 FROM generate_series($1::int, $2::int) g`,
-  inboxRows('order-service', 'payment.events', 'PaymentAuthorized', 'pre-pa'),
+   SELECT '${ORDER_EVENTS_TOPIC}', ${ORDER}::text, 2 FROM generate_series($1::int, $2::int) g`,
+  inboxRows(TOPOLOGY['order-service'].group, PAYMENT_EVENTS_TOPIC, 'PaymentAuthorized', 'pre-pa'),
 ];
 
 const PAYMENT_SERVICE = [
@@ -72,10 +73,10 @@ const PAYMENT_SERVICE = [
   `INSERT INTO credit_accounts (customer_id, currency, credit_limit, available)
    SELECT customer_id, 'EUR', 100000, 100000 - 100 * n FROM (${PER_CUSTOMER}) c
    ON CONFLICT (customer_id) DO UPDATE SET available = credit_accounts.available - (100000 - EXCLUDED.available)`,
-  outboxRow('payment.events', 'PaymentAuthorized', 1, 1, AUTHORIZED_PAYLOAD),
+  outboxRow(PAYMENT_EVENTS_TOPIC, 'PaymentAuthorized', 1, 1, AUTHORIZED_PAYLOAD),
   `INSERT INTO outbox_streams (topic, aggregate_id, last_sequence)
-   SELECT 'payment.events', ${ORDER}::text, 1 FROM generate_series($1::int, $2::int) g`,
-  inboxRows('payment-service', 'order.events', 'OrderCreated', 'pre-oc'),
+   SELECT '${PAYMENT_EVENTS_TOPIC}', ${ORDER}::text, 1 FROM generate_series($1::int, $2::int) g`,
+  inboxRows(TOPOLOGY['payment-service'].group, ORDER_EVENTS_TOPIC, 'OrderCreated', 'pre-oc'),
 ];
 
 const READ_MODEL = [
@@ -93,9 +94,9 @@ const READ_MODEL = [
   `INSERT INTO customer_amounts (customer_id, currency, authorized, refunded)
    SELECT customer_id, 'EUR', 100 * n, 0 FROM (${PER_CUSTOMER}) c
    ON CONFLICT (customer_id, currency) DO UPDATE SET authorized = customer_amounts.authorized + EXCLUDED.authorized`,
-  inboxRows('read-model', 'order.events', 'OrderCreated', 'pre-oc'),
-  inboxRows('read-model', 'payment.events', 'PaymentAuthorized', 'pre-pa'),
-  inboxRows('read-model', 'order.events', 'OrderApproved', 'pre-oa'),
+  inboxRows(TOPOLOGY['read-model'].group, ORDER_EVENTS_TOPIC, 'OrderCreated', 'pre-oc'),
+  inboxRows(TOPOLOGY['read-model'].group, PAYMENT_EVENTS_TOPIC, 'PaymentAuthorized', 'pre-pa'),
+  inboxRows(TOPOLOGY['read-model'].group, ORDER_EVENTS_TOPIC, 'OrderApproved', 'pre-oa'),
 ];
 
 const ANALYZE: Record<string, string[]> = {

@@ -1,9 +1,9 @@
-import { ORDER_EVENTS_TOPIC } from '@app/contracts';
+import { ORDER_EVENTS_TOPIC, TOPOLOGY } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { actedOn } from '../support/chaos/census.js';
 import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
-import { count, inboxRows } from '../support/chaos/db.js';
+import { count, inboxRows } from '../support/db.js';
 import { crashedRecordIn } from '../support/chaos/failpoint.js';
 import { startLoad } from '../support/chaos/load.js';
 import { committedOffsets } from '../support/chaos/offsets.js';
@@ -18,7 +18,8 @@ import { timeline } from '../support/chaos/timeline.js';
 
 const SCENARIO = 'consumer-crash';
 const INVARIANT = '3 applied once';
-const GROUP = 'payment-service';
+const SERVICE = 'payment-service';
+const GROUP = TOPOLOGY[SERVICE].group;
 
 /**
  * Core. Invariant 3 "applied once": payment-service is killed -9 right after a record's
@@ -37,7 +38,7 @@ describe('Invariant 3 "applied once": a consumer killed between its commit and i
     // payment-service dies right after the 60th record it applies, while orders flow.
     chaos = await startChaosStack({
       scenario: SCENARIO,
-      env: { [GROUP]: { FAULT_CONSUMER_CRASH_AFTER_APPLY: '60' } },
+      env: { [SERVICE]: { FAULT_CONSUMER_CRASH_AFTER_APPLY: '60' } },
     });
   });
   afterAll(async () => {
@@ -54,10 +55,10 @@ describe('Invariant 3 "applied once": a consumer killed between its commit and i
       customers: 24,
       cancelEvery: 6,
     });
-    const crashed = await chaos.awaitDeath(GROUP, 30_000);
+    const crashed = await chaos.awaitDeath(SERVICE, 30_000);
     t.mark('consumer crashed');
     const record = crashedRecordIn(crashed.logFile);
-    const db = chaos.databaseUrl(GROUP);
+    const db = chaos.databaseUrl(SERVICE);
 
     // The crash window is real: the record's effect is in (its inbox row committed) and the
     // group's committed offset is still at or before it.
@@ -81,7 +82,7 @@ describe('Invariant 3 "applied once": a consumer killed between its commit and i
     );
     const appliedBeforeRestart = await inboxRows(db, GROUP);
 
-    await chaos.replace(GROUP, { FAULT_CONSUMER_CRASH_AFTER_APPLY: '0' });
+    await chaos.replace(SERVICE, { FAULT_CONSUMER_CRASH_AFTER_APPLY: '0' });
     t.mark('consumer restarted');
     const result = await load.finished;
     t.mark('load done');
@@ -92,12 +93,12 @@ describe('Invariant 3 "applied once": a consumer killed between its commit and i
     // The restarted process saw every delivery since: the redelivered records (and any
     // order.events record a relay re-sent: none, order-service never crashed) as duplicates,
     // everything else applied once.
-    const payments = actedOn(s.census, GROUP);
+    const payments = actedOn(s.census, SERVICE);
     expect(redelivered, 'records applied but not committed at the crash').toBeGreaterThan(0);
-    expect(s.tally[GROUP].duplicate, 'duplicates the restarted consumer suppressed').toBe(
+    expect(s.tally[SERVICE].duplicate, 'duplicates the restarted consumer suppressed').toBe(
       redelivered + payments.resent,
     );
-    expect(s.tally[GROUP].applied, 'applied by the restarted consumer').toBe(
+    expect(s.tally[SERVICE].applied, 'applied by the restarted consumer').toBe(
       payments.distinct - appliedBeforeRestart,
     );
     // The other consumers ran in one process throughout: each distinct event applied once,

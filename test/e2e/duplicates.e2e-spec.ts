@@ -1,12 +1,18 @@
+import {
+  ORDER_EVENTS_TOPIC,
+  PAYMENT_EVENTS_TOPIC,
+  TOPOLOGY,
+  type ServiceName,
+} from '@app/contracts';
 import { eventually } from '@app/devstack';
 import { e2eStack } from '../support/e2e-stack.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { systemApi } from '../support/api.js';
 import { queryReadOnly } from '../support/db.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf, type LoggedRecord } from '../support/kafka.js';
-import { CONSUMER_GROUPS, waitForZeroLag, type GroupName } from '../support/lag.js';
-import { consumerOutcomes } from '../support/metrics.js';
+import { kafkaOf, type LoggedRecord } from '../support/kafka.js';
+import { CONSUMING_SERVICES, waitForZeroLag } from '../support/lag.js';
+import { consumerOutcomes, scrape } from '../support/metrics.js';
 import { newCustomerId, placeOrder } from '../support/orders.js';
 import { outcomeOf } from '../support/outcome.js';
 import { produceAgain } from '../support/produce-again.js';
@@ -15,7 +21,7 @@ import { readRecords } from '../support/read-records.js';
 import { settle, snapshotOf, type Snapshot } from '../support/snapshot.js';
 
 /** The event types each consumer acts on (SYSTEM.md "The saga"); others it acknowledges and skips. */
-const ACTS_ON: Record<GroupName, readonly string[]> = {
+const ACTS_ON: Record<ServiceName, readonly string[]> = {
   'order-service': ['PaymentAuthorized', 'PaymentRejected'],
   'payment-service': ['OrderCreated', 'OrderCancelled'],
   'read-model': [
@@ -28,7 +34,7 @@ const ACTS_ON: Record<GroupName, readonly string[]> = {
     'PaymentRefunded',
   ],
 };
-const GROUPS = Object.keys(CONSUMER_GROUPS) as GroupName[];
+const GROUPS = CONSUMING_SERVICES;
 
 /**
  * Invariant 3, "applied once": a duplicate delivery (a redelivered record, a relay re-send,
@@ -66,22 +72,24 @@ describe('Invariant 3 "applied once": duplicate deliveries change nothing', () =
       ['CANCELLED', 'REFUNDED'],
     ]);
     records = [
-      ...(await readRecords(stack, ORDER_EVENTS, orderIds)),
-      ...(await readRecords(stack, PAYMENT_EVENTS, orderIds)),
+      ...(await readRecords(stack, ORDER_EVENTS_TOPIC, orderIds)),
+      ...(await readRecords(stack, PAYMENT_EVENTS_TOPIC, orderIds)),
     ];
     // 2 + 2 + 2 + 3 order events, 1 + 1 + 1 + 2 payment events: the whole history, once.
     expect(records).toHaveLength(14);
   });
 
   it('(a) records produced again byte for byte are recognised as duplicates: no service changes, each inbox holds each event once', async () => {
-    const outcomesBefore = await Promise.all(GROUPS.map((g) => consumerOutcomes(stack, g)));
+    const outcomesBefore = await Promise.all(
+      GROUPS.map(async (g) => consumerOutcomes(await scrape(stack.url(g)))),
+    );
 
     await produceAgain(stack, records);
     await waitUntilQuiet(stack);
 
     expect(await snapshotOf(api, orderIds, customerIds)).toEqual(before);
     for (const [i, group] of GROUPS.entries()) {
-      const outcomes = await consumerOutcomes(stack, group);
+      const outcomes = consumerOutcomes(await scrape(stack.url(group)));
       const actedOn = records.filter((r) => ACTS_ON[group].includes(r.envelope.eventType)).length;
       expect(outcomes.applied - outcomesBefore[i]!.applied, `${group} applied a duplicate`).toBe(0);
       expect(
@@ -90,8 +98,7 @@ describe('Invariant 3 "applied once": duplicate deliveries change nothing', () =
       ).toBeGreaterThanOrEqual(actedOn);
 
       const inbox = await queryReadOnly<{ event_id: string; n: number }>(
-        stack,
-        group,
+        stack.databaseUrl(group),
         'SELECT event_id::text, count(*)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[]) GROUP BY event_id',
         [records.map((r) => r.envelope.eventId)],
       );
@@ -118,10 +125,13 @@ describe('Invariant 3 "applied once": duplicate deliveries change nothing', () =
       const admin = kafka.admin();
       try {
         await admin.connect();
-        for (const topic of CONSUMER_GROUPS[group]) {
+        for (const topic of TOPOLOGY[group].consumes) {
           // Allowed only once the stopped member has left the group.
           await eventually(
-            () => admin.resetOffsets({ groupId: group, topic, earliest: true }).then(() => true),
+            () =>
+              admin
+                .resetOffsets({ groupId: TOPOLOGY[group].group, topic, earliest: true })
+                .then(() => true),
             {
               what: `resetting ${group} on ${topic}`,
             },
@@ -134,7 +144,7 @@ describe('Invariant 3 "applied once": duplicate deliveries change nothing', () =
       await waitForZeroLag(stack, [group], 120_000);
       await waitUntilQuiet(stack);
 
-      const replayed = await consumerOutcomes(stack, group);
+      const replayed = consumerOutcomes(await scrape(stack.url(group)));
       expect(replayed.applied, `${group} applied something while replaying`).toBe(0);
       expect(replayed.duplicate).toBeGreaterThanOrEqual(
         records.filter((r) => ACTS_ON[group].includes(r.envelope.eventType)).length,

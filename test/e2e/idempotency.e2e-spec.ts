@@ -1,10 +1,10 @@
+import { ORDER_EVENTS_TOPIC } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 
 import { e2eStack } from '../support/e2e-stack.js';
 import { describe, expect, it } from 'vitest';
 
 import { systemApi } from '../support/api.js';
-import { ORDER_EVENTS } from '../support/kafka.js';
 import { DEFAULT_CREDIT, newCustomerId, orderBody } from '../support/orders.js';
 import { readRecords } from '../support/read-records.js';
 import { settle } from '../support/snapshot.js';
@@ -40,7 +40,7 @@ describe('POST /orders with an Idempotency-Key', () => {
       expect(snapshot.outcomes[orderId]!.order.status).toBe('APPROVED');
       expect(snapshot.accounts[customerId]!.available).toBe(DEFAULT_CREDIT - 7_000);
       expect(snapshot.summaries[customerId]!.orders.total).toBe(1);
-      const created = (await readRecords(stack, ORDER_EVENTS, [orderId])).filter(
+      const created = (await readRecords(stack, ORDER_EVENTS_TOPIC, [orderId])).filter(
         (r) => r.envelope.eventType === 'OrderCreated',
       );
       expect(created).toHaveLength(1);

@@ -1,10 +1,10 @@
-import { HEADERS } from '@app/contracts';
+import { HEADERS, ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
 import { eventually } from '@app/devstack';
 import { e2eStack } from '../support/e2e-stack.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { systemApi } from '../support/api.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS, type LoggedRecord } from '../support/kafka.js';
+import { type LoggedRecord } from '../support/kafka.js';
 import { newCustomerId, placeOrder } from '../support/orders.js';
 import { mapWithLimit } from '../support/pool.js';
 import { readRecords } from '../support/read-records.js';
@@ -73,12 +73,12 @@ describe('Invariant 2 "per-order order": one order, one partition, gap-free sequ
     );
 
     const records = [
-      ...(await readRecords(stack, ORDER_EVENTS, orderIds)),
-      ...(await readRecords(stack, PAYMENT_EVENTS, orderIds)),
+      ...(await readRecords(stack, ORDER_EVENTS_TOPIC, orderIds)),
+      ...(await readRecords(stack, PAYMENT_EVENTS_TOPIC, orderIds)),
     ];
     byOrder = new Map(orderIds.map((id) => [id, { order: [], payment: [] }]));
     for (const r of records) {
-      byOrder.get(r.orderId)![r.topic === ORDER_EVENTS ? 'order' : 'payment'].push(r);
+      byOrder.get(r.orderId)![r.topic === ORDER_EVENTS_TOPIC ? 'order' : 'payment'].push(r);
     }
   });
 

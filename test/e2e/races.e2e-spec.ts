@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 
-import { e2eStack } from '../support/e2e-stack.js';
 import { describe, expect, it } from 'vitest';
 
+import { e2eStack } from '../support/e2e-stack.js';
 import { systemApi } from '../support/api.js';
 import { DEFAULT_CREDIT, newCustomerId, placeOrder } from '../support/orders.js';
 import type { Outcome } from '../support/outcome.js';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
+import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
 import { eventually } from '@app/devstack';
-import { e2eStack } from '../support/e2e-stack.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 
+import { e2eStack } from '../support/e2e-stack.js';
 import { systemApi, type Order } from '../support/api.js';
 import { queryReadOnly } from '../support/db.js';
 import { isDown, withFaultyInstance } from '../support/faults.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS } from '../support/kafka.js';
 import { DEFAULT_CREDIT, newCustomerId, orderBody, placeOrder } from '../support/orders.js';
 import { waitUntilQuiet } from '../support/quiet.js';
 import { readRecords } from '../support/read-records.js';
@@ -39,8 +39,7 @@ describe('Invariant 1 "no lost event": the outbox relay survives crashes', () =>
         for (const total of totals) placed.push(await placeOrder(api, customerId, total));
         // The crash window is real: all committed, none published (so no payment either).
         const [unpublished] = await queryReadOnly<{ n: number }>(
-          stack,
-          'order-service',
+          stack.databaseUrl('order-service'),
           `SELECT count(*)::int AS n FROM outbox
             WHERE event_type = 'OrderCreated' AND aggregate_id = ANY($1::text[]) AND published_at IS NULL`,
           [placed.map((o) => o.orderId)],
@@ -55,8 +54,8 @@ describe('Invariant 1 "no lost event": the outbox relay survives crashes', () =>
       expect(Object.values(snapshot.outcomes).map((o) => o.order.status)).toEqual(
         totals.map(() => 'APPROVED'),
       );
-      const created = await readRecords(stack, ORDER_EVENTS, orderIds);
-      const decisions = await readRecords(stack, PAYMENT_EVENTS, orderIds);
+      const created = await readRecords(stack, ORDER_EVENTS_TOPIC, orderIds);
+      const decisions = await readRecords(stack, PAYMENT_EVENTS_TOPIC, orderIds);
       for (const orderId of orderIds) {
         const mine = (
           r: { envelope: { aggregateId: string; eventType: string } },
@@ -115,7 +114,7 @@ describe('Invariant 1 "no lost event": the outbox relay survives crashes', () =>
 
       const created = await eventually(
         async () => {
-          const records = (await readRecords(stack, ORDER_EVENTS, [id])).filter(
+          const records = (await readRecords(stack, ORDER_EVENTS_TOPIC, [id])).filter(
             (r) => r.envelope.eventType === 'OrderCreated',
           );
           expect(
@@ -137,9 +136,9 @@ describe('Invariant 1 "no lost event": the outbox relay survives crashes', () =>
         payments: { authorized: 1 },
         amounts: [{ currency: 'EUR', authorized: 9_000, refunded: 0, outstanding: 9_000 }],
       });
-      const decisions = await readRecords(stack, PAYMENT_EVENTS, [id]);
+      const decisions = await readRecords(stack, PAYMENT_EVENTS_TOPIC, [id]);
       expect(decisions.map((r) => r.envelope.eventType)).toEqual(['PaymentAuthorized']);
-      const approvals = await readRecords(stack, ORDER_EVENTS, [id]);
+      const approvals = await readRecords(stack, ORDER_EVENTS_TOPIC, [id]);
       expect(count(approvals, (r) => r.envelope.eventType === 'OrderApproved')).toBe(1);
     });
   });

@@ -2,11 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { SERVICE_NAMES, TOPOLOGY } from '@app/contracts';
 import { eventually, isAlive, projectRoot, runDir, type PidRecord } from '@app/devstack';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const PORT_OFFSET = 200;
-const SERVICES = { 'order-service': 3001, 'payment-service': 3002, 'read-model': 3003 };
+/** `npm start`'s port of each service, before the offset. */
+const SERVICES = Object.fromEntries(SERVICE_NAMES.map((s) => [s, TOPOLOGY[s].port]));
 
 /** Every process on the machine whose command line mentions `needle`. */
 function processesMentioning(needle: string): number[] {

@@ -1,3 +1,4 @@
+import { DEAD_LETTER_TOPICS, ORDER_EVENTS_TOPIC } from '@app/contracts';
 import { eventually } from '@app/devstack';
 import { e2eStack } from '../support/e2e-stack.js';
 import pg from 'pg';
@@ -5,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 
 import { systemApi } from '../support/api.js';
 import { queryReadOnly } from '../support/db.js';
-import { ORDER_EVENTS, type LoggedRecord } from '../support/kafka.js';
+import { type LoggedRecord } from '../support/kafka.js';
 import { waitForZeroLag } from '../support/lag.js';
 import { newCustomerId, placeOrder } from '../support/orders.js';
 import { outcomeOf, waitUntilSettled } from '../support/outcome.js';
 import { waitUntilQuiet } from '../support/quiet.js';
 import { readRecords } from '../support/read-records.js';
-import { admin, scrape, total } from '../support/ops.js';
+import { scrapeSamples, total } from '../support/metrics.js';
+import { admin } from '../support/ops.js';
 
 /** An item of GET /admin/dead-letters (dead-letters.controller.ts). */
 interface DeadLetter {
@@ -66,7 +68,7 @@ describe('Invariant 7 "bad input is contained": dead letters, and their redrive 
   it('dead-letters the records a permanent fault refuses, goes on, and after the fix redrives them once (a second redrive is a duplicate)', async () => {
     const badCustomer = newCustomerId();
     const goodCustomer = newCustomerId();
-    const metricsBefore = (await scrape(stack, 'read-model')).samples;
+    const metricsBefore = (await scrapeSamples(stack.url('read-model'))).samples;
     const deadLettered = (samples: typeof metricsBefore): number =>
       total(samples, 'consumer_dead_letters_total', {
         consumer: 'read-model',
@@ -103,12 +105,16 @@ describe('Invariant 7 "bad input is contained": dead letters, and their redrive 
             '/admin/dead-letters',
           );
           expect(list.status).toBe(200);
-          expect(list.body.topic).toBe('read-model.dlt');
+          expect(list.body.topic).toBe(DEAD_LETTER_TOPICS['read-model']);
           const mine = list.body.items.filter((item) => bad.includes(item.key ?? ''));
           if (mine.length < 3) throw new Error(`${mine.length} of 3 dead letters so far`);
           return mine;
         },
-        { timeoutMs: 60_000, intervalMs: 1_000, what: 'three dead letters in read-model.dlt' },
+        {
+          timeoutMs: 60_000,
+          intervalMs: 1_000,
+          what: `three dead letters in ${DEAD_LETTER_TOPICS['read-model']}`,
+        },
       );
 
       // The consumer went on: later orders settle, and the group is past the bad records.
@@ -135,7 +141,7 @@ describe('Invariant 7 "bad input is contained": dead letters, and their redrive 
     }
 
     // Exactly the three OrderCreated records, with reason, source position and group.
-    const logged = await readRecords(stack, ORDER_EVENTS, bad);
+    const logged = await readRecords(stack, ORDER_EVENTS_TOPIC, bad);
     const created = (orderId: string): LoggedRecord =>
       logged.find((r) => r.orderId === orderId && r.envelope.eventType === 'OrderCreated')!;
     expect(letters.map((l) => l.key).sort()).toEqual([...bad].sort());
@@ -146,7 +152,7 @@ describe('Invariant 7 "bad input is contained": dead letters, and their redrive 
         reason: 'handler-error',
         error: expect.stringContaining(CONSTRAINT),
         source: {
-          topic: ORDER_EVENTS,
+          topic: ORDER_EVENTS_TOPIC,
           partition: source.partition,
           offset: source.offset.toString(),
         },
@@ -170,15 +176,14 @@ describe('Invariant 7 "bad input is contained": dead letters, and their redrive 
     expect(unknown.status).toBe(404);
     expect(unknown.isJson).toBe(true);
 
-    const metricsDuring = (await scrape(stack, 'read-model')).samples;
+    const metricsDuring = (await scrapeSamples(stack.url('read-model'))).samples;
     expect(deadLettered(metricsDuring) - deadLettered(metricsBefore)).toBe(3);
     expect(permanentFailures(metricsDuring) - permanentFailures(metricsBefore)).toBe(3);
 
     // Their later events waited: OrderRejected (order stream, sequence 2) is parked.
     const parked = (): Promise<{ order_id: string; stream: string; sequence: number }[]> =>
       queryReadOnly(
-        stack,
-        'read-model',
+        stack.databaseUrl('read-model'),
         'SELECT order_id::text, stream, sequence FROM parked_events WHERE order_id = ANY($1::uuid[]) ORDER BY order_id',
         [bad],
       );
@@ -250,7 +255,7 @@ describe('Invariant 7 "bad input is contained": dead letters, and their redrive 
       after.body.items.filter((l) => ids.includes(l.id)).map((l) => l.applied),
       'dead letters now in the inbox',
     ).toEqual([true, true, true]);
-    const metricsAfter = (await scrape(stack, 'read-model')).samples;
+    const metricsAfter = (await scrapeSamples(stack.url('read-model'))).samples;
     expect(redriven(metricsAfter, 'applied') - redriven(metricsBefore, 'applied')).toBe(3);
     expect(redriven(metricsAfter, 'duplicate') - redriven(metricsBefore, 'duplicate')).toBe(3);
   });

@@ -1,20 +1,22 @@
+import { TOPOLOGY } from '@app/contracts';
 import { KAFKA_TOOLS, eventually, runKafkaTool } from '@app/devstack';
-import { e2eStack } from '../support/e2e-stack.js';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { e2eStack } from '../support/e2e-stack.js';
 import { systemApi } from '../support/api.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf } from '../support/kafka.js';
+import { kafkaOf } from '../support/kafka.js';
 import { waitForZeroLag } from '../support/lag.js';
-import { consumerOutcomes } from '../support/metrics.js';
+import { consumerOutcomes, scrape } from '../support/metrics.js';
 import { newCustomerId, placeOrder } from '../support/orders.js';
 import { outcomeOf } from '../support/outcome.js';
 import { waitUntilQuiet } from '../support/quiet.js';
 import { settle, snapshotOf, type Snapshot } from '../support/snapshot.js';
 import { admin, asObject, committedOffsets, topicOffsets, type Offsets } from '../support/ops.js';
 
-const GROUP = 'read-model';
-const TOPICS = [ORDER_EVENTS, PAYMENT_EVENTS];
+const SERVICE = 'read-model';
+const GROUP = TOPOLOGY[SERVICE].group;
+const TOPICS = [...TOPOLOGY[SERVICE].consumes];
 
 /**
  * `--to-datetime` takes 'YYYY-MM-DDThh:mm:ss.sss' (its --help); without a zone suffix the tool
@@ -115,7 +117,7 @@ describe('Invariant 6 "replay is safe": Kafka\'s kafka-consumer-groups --reset-o
         () => {
           const result = runKafkaTool(KAFKA_TOOLS.consumerGroups, [
             '--bootstrap-server',
-            stack.brokers()[0]!,
+            stack.brokers[0]!,
             '--group',
             GROUP,
             '--reset-offsets',
@@ -144,14 +146,14 @@ describe('Invariant 6 "replay is safe": Kafka\'s kafka-consumer-groups --reset-o
     } finally {
       await stack.start('read-model');
     }
-    await waitForZeroLag(stack, [GROUP], 120_000);
+    await waitForZeroLag(stack, [SERVICE], 120_000);
     await waitUntilQuiet(stack);
     return movedBack;
   }
 
   async function expectViewsAsBefore(movedBack: bigint): Promise<void> {
     // The restarted process counts from zero: everything it handled was a re-read.
-    const outcomes = await consumerOutcomes(stack, GROUP);
+    const outcomes = consumerOutcomes(await scrape(stack.url(SERVICE)));
     expect(outcomes.applied, 'events applied a second time').toBe(0);
     expect(
       BigInt(outcomes.duplicate + outcomes.skipped + outcomes['dead-lettered']),

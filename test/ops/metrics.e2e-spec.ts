@@ -1,20 +1,20 @@
+import { SERVICE_NAMES, TOPOLOGY, type ServiceName } from '@app/contracts';
 import { eventually } from '@app/devstack';
-import { e2eStack } from '../support/e2e-stack.js';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { e2eStack } from '../support/e2e-stack.js';
 import { systemApi } from '../support/api.js';
 import { http } from '../support/http.js';
 import { kafkaOf } from '../support/kafka.js';
-import { CONSUMER_GROUPS, type GroupName } from '../support/lag.js';
 import { newCustomerId, placeOrder } from '../support/orders.js';
 import { settle } from '../support/snapshot.js';
-import { scrape, select, total, type Sample } from '../support/ops.js';
+import { scrapeSamples, select, total, type Sample } from '../support/metrics.js';
 
-const SERVICES = Object.keys(CONSUMER_GROUPS) as GroupName[];
+const SERVICES = SERVICE_NAMES;
 
 /** The paths each service's OpenAPI document must list, with their methods. */
-const PATHS: Record<GroupName, Record<string, string[]>> = {
+const PATHS: Record<ServiceName, Record<string, string[]>> = {
   'order-service': {
     '/orders': ['post'],
     '/orders/{id}': ['get'],
@@ -52,14 +52,15 @@ describe('Operations: metrics, readiness and OpenAPI of every service', () => {
   const api = systemApi(stack);
   const ORDERS = 3;
   let kafkaAdmin: Admin;
-  const before = new Map<GroupName, Sample[]>();
-  const after = new Map<GroupName, Sample[]>();
-  const contentTypes = new Map<GroupName, string>();
+  const before = new Map<ServiceName, Sample[]>();
+  const after = new Map<ServiceName, Sample[]>();
+  const contentTypes = new Map<ServiceName, string>();
 
   beforeAll(async () => {
     kafkaAdmin = kafkaOf(stack, 'e2e-ops-metrics').admin();
     await kafkaAdmin.connect();
-    for (const service of SERVICES) before.set(service, (await scrape(stack, service)).samples);
+    for (const service of SERVICES)
+      before.set(service, (await scrapeSamples(stack.url(service))).samples);
     const customerId = newCustomerId();
     const orderIds: string[] = [];
     for (let i = 0; i < ORDERS; i += 1)
@@ -69,7 +70,7 @@ describe('Operations: metrics, readiness and OpenAPI of every service', () => {
       Array(ORDERS).fill('APPROVED'),
     );
     for (const service of SERVICES) {
-      const scraped = await scrape(stack, service);
+      const scraped = await scrapeSamples(stack.url(service));
       after.set(service, scraped.samples);
       contentTypes.set(service, scraped.contentType);
     }
@@ -79,7 +80,7 @@ describe('Operations: metrics, readiness and OpenAPI of every service', () => {
     await kafkaAdmin?.disconnect();
   });
 
-  const delta = (service: GroupName, name: string, labels: Record<string, string> = {}): number =>
+  const delta = (service: ServiceName, name: string, labels: Record<string, string> = {}): number =>
     total(after.get(service)!, name, labels) - total(before.get(service)!, name, labels);
 
   it.each(SERVICES)('%s: GET /metrics is Prometheus text', (service) => {
@@ -107,15 +108,19 @@ describe('Operations: metrics, readiness and OpenAPI of every service', () => {
     "%s: consumer lag per partition of its group's topics, all 0 once quiet",
     async (service) => {
       const expected: string[] = [];
-      for (const topic of CONSUMER_GROUPS[service])
+      for (const topic of TOPOLOGY[service].consumes)
         for (const p of await kafkaAdmin.fetchTopicOffsets(topic))
           expected.push(`${topic}/${p.partition}`);
       // Sampled from the broker at scrape time (a scrape that cannot reach it keeps the last).
       await eventually(
         async () => {
-          const lag = select((await scrape(stack, service)).samples, 'kafka_consumer_lag', {
-            group: service,
-          });
+          const lag = select(
+            (await scrapeSamples(stack.url(service))).samples,
+            'kafka_consumer_lag',
+            {
+              group: service,
+            },
+          );
           expect(lag.map((s) => `${s.labels.topic}/${s.labels.partition}`).sort()).toEqual(
             expected.sort(),
           );

@@ -1,14 +1,14 @@
 import { setTimeout as pause } from 'node:timers/promises';
 
-import { DEAD_LETTER_TOPICS } from '@app/contracts';
+import { DEAD_LETTER_TOPICS, ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
 import { eventually } from '@app/devstack';
-import { e2eStack } from '../support/e2e-stack.js';
 import { describe, expect, it } from 'vitest';
 
+import { e2eStack } from '../support/e2e-stack.js';
 import { systemApi, type SystemApi } from '../support/api.js';
 import { queryReadOnly } from '../support/db.js';
-import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf } from '../support/kafka.js';
-import { consumerOutcomes } from '../support/metrics.js';
+import { kafkaOf } from '../support/kafka.js';
+import { consumerOutcomes, scrape } from '../support/metrics.js';
 import { newCustomerId, orderBody } from '../support/orders.js';
 import { outcomeOf, waitUntilSettled } from '../support/outcome.js';
 import { mapWithLimit } from '../support/pool.js';
@@ -135,8 +135,7 @@ async function tableOids(
   schema: string,
 ): Promise<Record<string, number | null>> {
   const [row] = await queryReadOnly<Record<string, number | null>>(
-    stack,
-    'read-model',
+    stack.databaseUrl('read-model'),
     `SELECT ${VIEW_TABLES.map((t) => `to_regclass('"${schema}".${t}')::oid::int AS ${t}`).join(', ')}`,
   );
   return row!;
@@ -159,13 +158,13 @@ describe('Invariant 6 "replay is safe": a read-model rebuild under traffic', () 
     await kafkaAdmin.connect();
     try {
       const recordsBefore = {
-        orders: await recordsIn(kafkaAdmin, ORDER_EVENTS),
-        payments: await recordsIn(kafkaAdmin, PAYMENT_EVENTS),
+        orders: await recordsIn(kafkaAdmin, ORDER_EVENTS_TOPIC),
+        payments: await recordsIn(kafkaAdmin, PAYMENT_EVENTS_TOPIC),
         deadLetters: await recordsIn(kafkaAdmin, READ_MODEL_DLT),
       };
       const appliedBefore = {
-        orderService: (await consumerOutcomes(stack, 'order-service')).applied,
-        paymentService: (await consumerOutcomes(stack, 'payment-service')).applied,
+        orderService: consumerOutcomes(await scrape(stack.url('order-service'))).applied,
+        paymentService: consumerOutcomes(await scrape(stack.url('payment-service'))).applied,
       };
       const liveTablesBefore = await tableOids(stack, 'public');
 
@@ -316,8 +315,8 @@ describe('Invariant 6 "replay is safe": a read-model rebuild under traffic', () 
 
       // A replay re-sends nothing: the logs grew by exactly the events of these orders, and
       // the other services applied exactly those.
-      const orderRecords = await readRecords(stack, ORDER_EVENTS, orderIds);
-      const paymentRecords = await readRecords(stack, PAYMENT_EVENTS, orderIds);
+      const orderRecords = await readRecords(stack, ORDER_EVENTS_TOPIC, orderIds);
+      const paymentRecords = await readRecords(stack, PAYMENT_EVENTS_TOPIC, orderIds);
       const eventIds = [...orderRecords, ...paymentRecords].map((r) => r.envelope.eventId);
       expect(new Set(eventIds).size, 'an event id appears twice in the log').toBe(eventIds.length);
       for (const orderId of orderIds) {
@@ -328,11 +327,11 @@ describe('Invariant 6 "replay is safe": a read-model rebuild under traffic', () 
         ).toHaveLength(1);
       }
       expect(
-        (await recordsIn(kafkaAdmin, ORDER_EVENTS)) - recordsBefore.orders,
+        (await recordsIn(kafkaAdmin, ORDER_EVENTS_TOPIC)) - recordsBefore.orders,
         'records added to order.events',
       ).toBe(BigInt(orderRecords.length));
       expect(
-        (await recordsIn(kafkaAdmin, PAYMENT_EVENTS)) - recordsBefore.payments,
+        (await recordsIn(kafkaAdmin, PAYMENT_EVENTS_TOPIC)) - recordsBefore.payments,
         'records added to payment.events',
       ).toBe(BigInt(paymentRecords.length));
       expect(
@@ -347,11 +346,13 @@ describe('Invariant 6 "replay is safe": a read-model rebuild under traffic', () 
         ['OrderCreated', 'OrderCancelled'].includes(r.envelope.eventType),
       ).length;
       expect(
-        (await consumerOutcomes(stack, 'order-service')).applied - appliedBefore.orderService,
+        consumerOutcomes(await scrape(stack.url('order-service'))).applied -
+          appliedBefore.orderService,
         'events order-service applied',
       ).toBe(orderServiceActsOn);
       expect(
-        (await consumerOutcomes(stack, 'payment-service')).applied - appliedBefore.paymentService,
+        consumerOutcomes(await scrape(stack.url('payment-service'))).applied -
+          appliedBefore.paymentService,
         'events payment-service applied',
       ).toBe(paymentServiceActsOn);
     } finally {

@@ -1,5 +1,4 @@
 import type { E2eStack } from './e2e-stack.js';
-
 import { http, type HttpResponse, type RequestOptions } from './http.js';
 
 export type OrderStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED';

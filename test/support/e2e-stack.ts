@@ -36,7 +36,7 @@ export function e2eStack() {
 
   return {
     url: (name: Name): string => stack.urls[name]!,
-    brokers: (): string[] => inject('brokers'),
+    brokers: inject('brokers'),
     databaseUrl: (name: Name): string => stack.env[name]!.DATABASE_URL!,
     /** SIGKILL: a crash, no shutdown hooks. */
     kill: (name: Name, instance: string = name) => stopInstance(instance, 'SIGKILL'),

@@ -2,9 +2,6 @@ import type { EventEnvelope } from '@app/contracts';
 import type { E2eStack } from './e2e-stack.js';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 
-export const ORDER_EVENTS = 'order.events';
-export const PAYMENT_EVENTS = 'payment.events';
-
 /** One record as it sits in the log, with its envelope parsed. */
 export interface LoggedRecord {
   topic: string;
@@ -19,4 +16,4 @@ export interface LoggedRecord {
 }
 
 export const kafkaOf = (stack: E2eStack, clientId = 'e2e'): Kafka =>
-  new Kafka({ clientId, brokers: stack.brokers(), logLevel: logLevel.NOTHING });
+  new Kafka({ clientId, brokers: stack.brokers, logLevel: logLevel.NOTHING });

@@ -1,23 +1,18 @@
-import type { E2eStack } from './e2e-stack.js';
+import { EVENT_TOPICS, SERVICE_NAMES, TOPOLOGY, type ServiceName } from '@app/contracts';
 import { eventually } from '@app/devstack';
-import type { Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 
-import { ORDER_EVENTS, PAYMENT_EVENTS, kafkaOf } from './kafka.js';
-
-/** Every consumer group of the system and the topics it reads (SYSTEM.md "Services"). */
-export const CONSUMER_GROUPS = {
-  'order-service': [PAYMENT_EVENTS],
-  'payment-service': [ORDER_EVENTS],
-  'read-model': [ORDER_EVENTS, PAYMENT_EVENTS],
-} as const;
-
-export type GroupName = keyof typeof CONSUMER_GROUPS;
+/** Every service whose consumer group reads something (all of them, per the topology). */
+export const CONSUMING_SERVICES: readonly ServiceName[] = SERVICE_NAMES.filter(
+  (s) => TOPOLOGY[s].consumes.length > 0,
+);
 
 export type EndOffsets = Map<string, Map<number, { low: bigint; high: bigint }>>;
 
+/** Each event stream's partitions, low and high watermark. */
 export async function endOffsets(admin: Admin): Promise<EndOffsets> {
   const ends: EndOffsets = new Map();
-  for (const topic of [ORDER_EVENTS, PAYMENT_EVENTS]) {
+  for (const topic of EVENT_TOPICS) {
     const partitions = await admin.fetchTopicOffsets(topic);
     ends.set(
       topic,
@@ -32,12 +27,12 @@ export const highs = (ends: EndOffsets): string =>
     .map(([topic, ps]) => [...ps].map(([p, o]) => `${topic}/${p}@${o.high}`).join(','))
     .join(';');
 
-/** Records the group has not committed yet, summed over the partitions of its topics. */
-export async function lagOf(admin: Admin, group: GroupName, ends: EndOffsets): Promise<bigint> {
+/** Records a service's group has not committed yet, summed over the partitions it reads. */
+export async function lagOf(admin: Admin, service: ServiceName, ends: EndOffsets): Promise<bigint> {
   let lag = 0n;
   for (const { topic, partitions } of await admin.fetchOffsets({
-    groupId: group,
-    topics: [...CONSUMER_GROUPS[group]],
+    groupId: TOPOLOGY[service].group,
+    topics: [...TOPOLOGY[service].consumes],
   })) {
     for (const p of partitions) {
       const end = ends.get(topic)?.get(p.partition);
@@ -50,25 +45,30 @@ export async function lagOf(admin: Admin, group: GroupName, ends: EndOffsets): P
   return lag;
 }
 
-/** Waits until the named groups have consumed and committed everything in their topics. */
+/** Waits until the named services' groups have consumed and committed everything they read. */
 export async function waitForZeroLag(
-  stack: E2eStack,
-  groups: readonly GroupName[],
+  system: { readonly brokers: string[] },
+  services: readonly ServiceName[],
   timeoutMs = 60_000,
 ): Promise<void> {
-  const admin = kafkaOf(stack, 'e2e-lag').admin();
+  const kafka = new Kafka({
+    clientId: 'test-lag',
+    brokers: system.brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
   await admin.connect();
   try {
     await eventually(
       async () => {
         const ends = await endOffsets(admin);
-        for (const group of groups) {
-          const lag = await lagOf(admin, group, ends);
-          if (lag !== 0n) throw new Error(`consumer group ${group} lags by ${lag} records`);
+        for (const service of services) {
+          const lag = await lagOf(admin, service, ends);
+          if (lag !== 0n) throw new Error(`consumer group ${service} lags by ${lag} records`);
         }
         return true;
       },
-      { timeoutMs, intervalMs: 250, what: `zero lag of ${groups.join(', ')}` },
+      { timeoutMs, intervalMs: 250, what: `zero lag of ${services.join(', ')}` },
     );
   } finally {
     await admin.disconnect();

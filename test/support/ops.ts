@@ -1,6 +1,6 @@
-import type { E2eStack } from './e2e-stack.js';
 import type { Admin } from 'kafkajs';
 
+import type { E2eStack } from './e2e-stack.js';
 import { ADMIN_TOKEN } from './api.js';
 import { http, type HttpResponse } from './http.js';
 
@@ -35,56 +35,6 @@ export interface ReplayStatus {
   orders: number | null;
   error: string | null;
 }
-
-/** One sample of the Prometheus text exposition format. */
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-export function parsePrometheus(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/.exec(line);
-    if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const l of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
-
-/** GET /metrics of a service, parsed. */
-export async function scrape(
-  stack: E2eStack,
-  service: ServiceName,
-): Promise<{ contentType: string; samples: Sample[] }> {
-  const response = await http<string>('GET', `${stack.url(service)}/metrics`);
-  if (response.status !== 200) throw new Error(`GET /metrics of ${service}: ${response.status}`);
-  return {
-    contentType: response.headers.get('content-type') ?? '',
-    samples: parsePrometheus(response.body),
-  };
-}
-
-/** The samples named `name` whose labels include `labels`. */
-export const select = (
-  samples: readonly Sample[],
-  name: string,
-  labels: Record<string, string> = {},
-): Sample[] =>
-  samples.filter(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  );
-
-/** Sum of the samples named `name` whose labels include `labels` (0 when there are none). */
-export const total = (
-  samples: readonly Sample[],
-  name: string,
-  labels: Record<string, string> = {},
-): number => select(samples, name, labels).reduce((sum, s) => sum + s.value, 0);
 
 /** "topic/partition" -> offset. */
 export type Offsets = Map<string, bigint>;

@@ -1,3 +1,4 @@
+import { TOPOLOGY } from '@app/contracts';
 import {
   Clock,
   OutboxRelayHost,
@@ -13,7 +14,6 @@ import { Module } from '@nestjs/common';
 
 import { OrdersController } from './api/orders.controller.js';
 import { CancelOrderHandler } from './application/cancel-order.handler.js';
-
 import { PaymentEventsHandlers } from './application/payment-events.handlers.js';
 import { PlaceOrderHandler } from './application/place-order.handler.js';
 import { CreateOrders1732500000100 } from './infrastructure/migrations/1732500000100-create-orders.js';
@@ -21,7 +21,7 @@ import { OrderEntity } from './infrastructure/order.entity.js';
 import { OrderRepository } from './infrastructure/order.repository.js';
 import { PaymentEventsConsumer } from './infrastructure/payment-events.consumer.js';
 
-export const config = readServiceConfig('order-service', { port: 3001, database: 'order_service' });
+export const config = readServiceConfig('order-service', TOPOLOGY['order-service']);
 
 @Module({
   imports: [

@@ -1,3 +1,4 @@
+import { TOPOLOGY } from '@app/contracts';
 import {
   Clock,
   OutboxRelayHost,
@@ -20,10 +21,7 @@ import { OrderEventsConsumer } from './infrastructure/order-events.consumer.js';
 import { PaymentEntity } from './infrastructure/payment.entity.js';
 import { PaymentRepository } from './infrastructure/payment.repository.js';
 
-export const config = readServiceConfig('payment-service', {
-  port: 3002,
-  database: 'payment_service',
-});
+export const config = readServiceConfig('payment-service', TOPOLOGY['payment-service']);
 
 @Module({
   imports: [

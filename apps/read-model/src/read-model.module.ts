@@ -1,3 +1,4 @@
+import { TOPOLOGY } from '@app/contracts';
 import {
   AdminTokenGuard,
   DeadLettersController,
@@ -15,7 +16,7 @@ import { ViewsConsumer } from './projections/order-events.consumer.js';
 import { ViewsQueries } from './queries/views.queries.js';
 import { ReplayService } from './replay/replay.service.js';
 
-export const config = readServiceConfig('read-model', { port: 3003, database: 'read_model' });
+export const config = readServiceConfig('read-model', TOPOLOGY['read-model']);
 
 @Module({
   imports: [

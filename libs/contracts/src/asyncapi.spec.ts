@@ -1,9 +1,11 @@
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+
 import { asyncApiDocument } from './asyncapi.js';
 import { CATALOGUE } from './catalogue.js';
 import type { EventType } from './event-payloads.js';
@@ -11,6 +13,7 @@ import { topicOf } from './event-types.js';
 import { HEADERS } from './headers.js';
 import { schemaOf } from './published-schemas.js';
 import { goldenFixtures } from './test/golden-fixtures.js';
+import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from './topology.js';
 
 const ON_DISK = fileURLToPath(new URL('../../../docs/asyncapi.yaml', import.meta.url));
 const doc = asyncApiDocument();
@@ -47,8 +50,8 @@ describe('The AsyncAPI document', () => {
 
   it('has one channel per topic, addressed by the topic name', () => {
     expect(Object.values(get('channels')).map((c) => (c as Node)['address'])).toEqual([
-      'order.events',
-      'payment.events',
+      ORDER_EVENTS_TOPIC,
+      PAYMENT_EVENTS_TOPIC,
     ]);
   });
 

@@ -7,19 +7,14 @@ import {
   messageIdOf,
   payloadSchemaIdOf,
 } from './asyncapi-messages.js';
-import {
-  DEFAULT_PARTITIONS,
-  ORDER_EVENTS_TOPIC,
-  PAYMENT_EVENTS_TOPIC,
-  type ConsumerGroupName,
-} from './topics.js';
+import { DEFAULT_PARTITIONS } from './topics.js';
+import { SERVICE_NAMES, TOPOLOGY, type ServiceTopology } from './topology.js';
 
-/** Who writes and who reads each stream; each reader's consumer group is its own name. */
-const APPLICATIONS: readonly { name: ConsumerGroupName; sends: string[]; receives: string[] }[] = [
-  { name: 'order-service', sends: [ORDER_EVENTS_TOPIC], receives: [PAYMENT_EVENTS_TOPIC] },
-  { name: 'payment-service', sends: [PAYMENT_EVENTS_TOPIC], receives: [ORDER_EVENTS_TOPIC] },
-  { name: 'read-model', sends: [], receives: [ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC] },
-];
+/** Who writes and who reads each stream, and the consumer group each reader reads in. */
+const APPLICATIONS = SERVICE_NAMES.map((name) => {
+  const service: ServiceTopology = TOPOLOGY[name];
+  return { name, group: service.group, sends: service.publishes, receives: service.consumes };
+});
 
 /** 'order.events' -> 'orderEvents', 'read-model' -> 'readModel'. */
 const camel = (name: string): string =>
@@ -98,7 +93,7 @@ export function asyncApiDocument(catalogue: Catalogue = CATALOGUE): Record<strin
         messages: messageRefs(topic, versionsOn.get(topic) ?? []),
         bindings: {
           kafka: {
-            groupId: { type: 'string', enum: [app.name] },
+            groupId: { type: 'string', enum: [app.group] },
             bindingVersion: KAFKA_BINDING_VERSION,
           },
         },

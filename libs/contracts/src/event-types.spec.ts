@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import {
   currentVersionOf,
   isEventType,
@@ -7,6 +8,7 @@ import {
   topicOf,
 } from './event-types.js';
 import { publishedSchemas, schemaOf } from './published-schemas.js';
+import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from './topology.js';
 
 describe('The event catalogue', () => {
   it('puts the four order events on order.events', () => {
@@ -16,7 +18,7 @@ describe('The event catalogue', () => {
       'OrderRejected',
       'OrderCancelled',
     ]);
-    expect(ORDER_EVENT_TYPES.map(topicOf)).toEqual(Array(4).fill('order.events'));
+    expect(ORDER_EVENT_TYPES.map(topicOf)).toEqual(Array(4).fill(ORDER_EVENTS_TOPIC));
   });
 
   it('puts the three payment events on payment.events', () => {
@@ -25,7 +27,7 @@ describe('The event catalogue', () => {
       'PaymentRejected',
       'PaymentRefunded',
     ]);
-    expect(PAYMENT_EVENT_TYPES.map(topicOf)).toEqual(Array(3).fill('payment.events'));
+    expect(PAYMENT_EVENT_TYPES.map(topicOf)).toEqual(Array(3).fill(PAYMENT_EVENTS_TOPIC));
   });
 
   it('knows OrderCreated at version 2 and every other event at version 1', () => {

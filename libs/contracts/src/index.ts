@@ -1,4 +1,5 @@
 export * from './topics.js';
+export * from './topology.js';
 export type { EventEnvelope } from './envelope.js';
 export { HEADERS } from './headers.js';
 export type {

@@ -5,6 +5,7 @@ import type { EventEnvelope } from './envelope.js';
 import { fixtureEnvelope } from './test/golden-fixtures.js';
 import { upcastEnvelope } from './upcast-envelope.js';
 import { defineUpcaster, type Upcaster } from './upcaster.js';
+import { ORDER_EVENTS_TOPIC } from './topology.js';
 
 // A made-up OrderCreated history: v2 split `total` into `net` and `tax`.
 const v2: SchemaObject = {
@@ -14,7 +15,7 @@ const v2: SchemaObject = {
   additionalProperties: true,
 };
 const withUpcaster = (upcaster: Upcaster): EventDefinition => ({
-  topic: 'order.events',
+  topic: ORDER_EVENTS_TOPIC,
   currentVersion: 2,
   schemas: [{ type: 'object' }, v2],
   upcasters: [upcaster],

@@ -4,12 +4,6 @@ import type { EventEnvelope } from '@app/contracts';
 import { eventually } from '@app/devstack';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-import { DLT_HEADERS } from './dead-letter.js';
-import { PermanentError } from './errors.js';
-import { EventConsumer, type EventConsumerOptions } from './event-consumer.js';
-import { messagingMetrics } from './metrics.js';
-import type { EventHandlers } from './event-handlers.js';
 import {
   appliedEvents,
   createAppliedEvents,
@@ -26,6 +20,12 @@ import {
   type MessagingDatabase,
 } from '@test/support/messaging/messaging-database.js';
 import { TopicReader } from '@test/support/messaging/topic-reader.js';
+
+import { DLT_HEADERS } from './dead-letter.js';
+import { PermanentError } from './errors.js';
+import { EventConsumer, type EventConsumerOptions } from './event-consumer.js';
+import { messagingMetrics } from './metrics.js';
+import type { EventHandlers } from './event-handlers.js';
 
 const log = pino({ level: 'silent' });
 

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-import { lockInOrder } from './ordered-locks.js';
 import {
   openMessagingDatabase,
   type MessagingDatabase,
 } from '@test/support/messaging/messaging-database.js';
+
+import { lockInOrder } from './ordered-locks.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,8 +5,6 @@ import { eventually } from '@app/devstack';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 import { CountingRelayMetrics } from '@test/support/messaging/counting-relay-metrics.js';
 import { KafkaTestbed } from '@test/support/messaging/kafka-testbed.js';
 import {
@@ -15,6 +13,8 @@ import {
 } from '@test/support/messaging/messaging-database.js';
 import { commitOutboxRow, outboxState } from '@test/support/messaging/outbox-rows.js';
 import { TopicReader, type ReadRecord } from '@test/support/messaging/topic-reader.js';
+
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 
 const log = pino({ level: 'silent' });
 

@@ -1,22 +1,28 @@
 import {
   DEAD_LETTER_TOPICS,
-  ORDER_EVENTS_TOPIC,
-  PAYMENT_EVENTS_TOPIC,
+  EVENT_TOPICS,
+  TOPOLOGY,
   decodeEvent,
   type ConsumerGroupName,
 } from '@app/contracts';
 import { readTopic, type LoggedMessage } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 
-/** Consumer groups, the topics each reads and the event types it acts on (SYSTEM.md). */
-export const GROUPS: Record<ConsumerGroupName, { topics: string[]; actsOn: string[] }> = {
+/**
+ * Consumer groups, the topics each reads (the topology) and the event types it acts on
+ * (SYSTEM.md): the others it reads and skips.
+ */
+export const GROUPS: Record<ConsumerGroupName, { topics: readonly string[]; actsOn: string[] }> = {
   'order-service': {
-    topics: [PAYMENT_EVENTS_TOPIC],
+    topics: TOPOLOGY['order-service'].consumes,
     actsOn: ['PaymentAuthorized', 'PaymentRejected'],
   },
-  'payment-service': { topics: [ORDER_EVENTS_TOPIC], actsOn: ['OrderCreated', 'OrderCancelled'] },
+  'payment-service': {
+    topics: TOPOLOGY['payment-service'].consumes,
+    actsOn: ['OrderCreated', 'OrderCancelled'],
+  },
   'read-model': {
-    topics: [ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC],
+    topics: TOPOLOGY['read-model'].consumes,
     actsOn: [
       'OrderCreated',
       'OrderApproved',
@@ -57,7 +63,7 @@ export async function takeCensus(brokers: string[]): Promise<Census> {
     eventIds: {},
     deadLetters: {},
   };
-  for (const topic of [ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC]) {
+  for (const topic of EVENT_TOPICS) {
     const ids = new Map<string, Set<string>>();
     census.undecodable[topic] = 0;
     const topicIds = (census.eventIds[topic] = new Set<string>());

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+import { SERVICE_NAMES, type ServiceName } from '@app/contracts';
 import {
   ADMIN_TOKEN_DEFAULT,
   SERVICES,
@@ -11,11 +12,10 @@ import {
   waitForExit,
   type AuditTargets,
   type ServiceProcess,
-  type ServiceSpec,
   type Stack,
 } from '@app/devstack';
 
-export type ServiceName = ServiceSpec['name'];
+export type { ServiceName };
 
 export interface Instance {
   /** Unique per process: `payment-service`, `payment-service-2`, … */
@@ -185,9 +185,10 @@ export async function startChaosStack(opts: ChaosStackOptions): Promise<ChaosSta
     },
     databaseUrl: (service) => stack.envFor(service).DATABASE_URL!,
     auditTargets: () => ({
-      orders: url('order-service'),
-      payments: url('payment-service'),
-      readModel: url('read-model'),
+      urls: Object.fromEntries(SERVICE_NAMES.map((s) => [s, url(s)])) as Record<
+        ServiceName,
+        string
+      >,
       brokers: stack.infra.brokers,
       adminToken: stack.envFor('read-model').ADMIN_TOKEN ?? ADMIN_TOKEN_DEFAULT,
     }),

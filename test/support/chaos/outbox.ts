@@ -1,5 +1,5 @@
 import type { ChaosStack } from './chaos-stack.js';
-import { metricSum, scrape } from './metrics.js';
+import { metricSum, scrape } from '../metrics.js';
 
 export interface OutboxGauges {
   rows: number;

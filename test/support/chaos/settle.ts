@@ -1,11 +1,11 @@
-import type { ConsumerGroupName } from '@app/contracts';
+import { DEAD_LETTER_TOPICS, type ConsumerGroupName } from '@app/contracts';
 import { audit, type AuditReport } from '@app/devstack';
 import { expect } from 'vitest';
 
 import { GROUP_NAMES, actedOn, takeCensus, type Census } from './census.js';
 import type { ChaosStack } from './chaos-stack.js';
-import { inboxRows } from './db.js';
-import { waitUntilQuiet } from './quiet.js';
+import { inboxRows } from '../db.js';
+import { waitUntilQuiet } from '../quiet.js';
 import { tallyConsumers, type Tally } from './tally.js';
 
 export interface Settled {
@@ -24,7 +24,7 @@ export async function settle(
   quietMs = 120_000,
   mark: (step: string) => void = () => undefined,
 ): Promise<Settled> {
-  await waitUntilQuiet(chaos, quietMs);
+  await waitUntilQuiet(chaos, quietMs, 500);
   mark('quiet');
   const report = await audit(chaos.auditTargets(), { waitMs: 60_000 });
   mark('audited');
@@ -77,3 +77,16 @@ export function expectNoDeadLetters(s: Settled): void {
   for (const group of GROUP_NAMES)
     expect(s.tally[group]['dead-lettered'], `${group} dead-lettered`).toBe(0);
 }
+
+/** The audit's dead-letter counts keyed by dead-letter topic, from counts per consumer group. */
+export const deadLettersByTopic = (
+  perGroup: Record<ConsumerGroupName, number>,
+): Record<string, number> =>
+  Object.fromEntries(GROUP_NAMES.map((g) => [DEAD_LETTER_TOPICS[g], perGroup[g]]));
+
+/** The audit's dead-letter counts when no group dead-lettered anything. */
+export const NO_DEAD_LETTERS = deadLettersByTopic({
+  'order-service': 0,
+  'payment-service': 0,
+  'read-model': 0,
+});

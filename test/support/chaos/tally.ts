@@ -8,7 +8,7 @@ import {
   noOutcomes,
   scrape,
   type OutcomeCounts,
-} from './metrics.js';
+} from '../metrics.js';
 
 export type Tally = Record<ConsumerGroupName, OutcomeCounts & { instances: number }>;
 

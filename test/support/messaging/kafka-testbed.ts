@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import { testBrokers } from '../test-infra.js';
 import { Partitioners, type Admin, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { pino } from 'pino';
-
 import { createKafka } from '@app/messaging';
+
+import { testBrokers } from '../test-infra.js';
 
 export interface Produced {
   partition: number;

@@ -1,7 +1,7 @@
-import { freshDatabase } from '../test-infra.js';
 import { DataSource } from 'typeorm';
-
 import { CreateMessagingTables1732500000000 } from '@app/messaging';
+
+import { freshDatabase } from '../test-infra.js';
 
 export interface MessagingDatabase {
   url: string;

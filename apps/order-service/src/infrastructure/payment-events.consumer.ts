@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPICS, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
+import { TOPOLOGY } from '@app/contracts';
 import { EventConsumerHost, type ConsumerSpec } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -21,9 +21,9 @@ export class PaymentEventsConsumer extends EventConsumerHost {
 
   protected spec(): ConsumerSpec {
     return {
-      groupId: 'order-service',
-      topics: [PAYMENT_EVENTS_TOPIC],
-      deadLetterTopic: DEAD_LETTER_TOPICS['order-service'],
+      groupId: TOPOLOGY['order-service'].group,
+      topics: [...TOPOLOGY['order-service'].consumes],
+      deadLetterTopic: TOPOLOGY['order-service'].deadLetterTopic,
       handlers: this.payments.handlers(),
     };
   }

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPICS, ORDER_EVENTS_TOPIC } from '@app/contracts';
+import { TOPOLOGY } from '@app/contracts';
 import { EventConsumerHost, type ConsumerSpec } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -21,9 +21,9 @@ export class OrderEventsConsumer extends EventConsumerHost {
 
   protected spec(): ConsumerSpec {
     return {
-      groupId: 'payment-service',
-      topics: [ORDER_EVENTS_TOPIC],
-      deadLetterTopic: DEAD_LETTER_TOPICS['payment-service'],
+      groupId: TOPOLOGY['payment-service'].group,
+      topics: [...TOPOLOGY['payment-service'].consumes],
+      deadLetterTopic: TOPOLOGY['payment-service'].deadLetterTopic,
       handlers: this.orders.handlers(),
       // A customer's credit account is written by orders of every partition.
       contendedKeys: (event) => [

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPICS, ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
+import { TOPOLOGY } from '@app/contracts';
 import { EventConsumerHost, type ConsumerSpec } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -9,8 +9,8 @@ import { DataSource } from 'typeorm';
 import { viewProjection } from './view-handlers.js';
 import { ViewStore } from './view-store.js';
 
-export const READ_MODEL_GROUP = 'read-model';
-export const READ_MODEL_TOPICS = [ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC];
+export const READ_MODEL_GROUP = TOPOLOGY['read-model'].group;
+export const READ_MODEL_TOPICS = [...TOPOLOGY['read-model'].consumes];
 
 /** Builds the live views from both topics, in one consumer group. */
 @Injectable()
@@ -23,7 +23,7 @@ export class ViewsConsumer extends EventConsumerHost {
     return {
       groupId: READ_MODEL_GROUP,
       topics: READ_MODEL_TOPICS,
-      deadLetterTopic: DEAD_LETTER_TOPICS['read-model'],
+      deadLetterTopic: TOPOLOGY['read-model'].deadLetterTopic,
       ...viewProjection(new ViewStore()),
     };
   }

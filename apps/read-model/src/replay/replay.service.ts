@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPICS } from '@app/contracts';
+import { TOPOLOGY } from '@app/contracts';
 import {
   EventConsumer,
   distance,
@@ -122,7 +122,7 @@ export class ReplayService {
         groupId: group,
         topics: READ_MODEL_TOPICS,
         ...viewProjection(new ViewStore(SCRATCH)),
-        deadLetterTopic: DEAD_LETTER_TOPICS['read-model'],
+        deadLetterTopic: TOPOLOGY['read-model'].deadLetterTopic,
         deadLettersAlreadyPublished: true,
         log: this.logger.logger,
         stopAt,

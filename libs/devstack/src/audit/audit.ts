@@ -1,13 +1,19 @@
-import { DEAD_LETTER_TOPICS, ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
+import {
+  ADMIN_ROUTES,
+  ORDER_EVENTS_TOPIC,
+  PAYMENT_EVENTS_TOPIC,
+  SERVICE_NAMES,
+  TOPOLOGY,
+  type ServiceName,
+} from '@app/contracts';
 import { readTopic } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { factsFromLog, type OrderFacts } from './log-facts.js';
 
 export interface AuditTargets {
-  orders: string;
-  payments: string;
-  readModel: string;
+  /** Base URL of each service. */
+  urls: Record<ServiceName, string>;
   brokers: string[];
   adminToken: string;
 }
@@ -63,7 +69,7 @@ async function auditOnce(t: AuditTargets, concurrency: number): Promise<AuditRep
   for (const o of orders) customers.set(o.customerId, [...(customers.get(o.customerId) ?? []), o]);
   await inBatches([...customers], concurrency, async ([customerId, owned]) => {
     const account = await get<{ creditLimit: number; available: number }>(
-      `${t.payments}/accounts/${encodeURIComponent(customerId)}`,
+      `${t.urls['payment-service']}/accounts/${encodeURIComponent(customerId)}`,
     );
     const reserved = owned
       .filter((o) => o.paymentStatus === 'AUTHORIZED')
@@ -78,13 +84,10 @@ async function auditOnce(t: AuditTargets, concurrency: number): Promise<AuditRep
 
   const outboxBacklog: Record<string, number> = {};
   let consumerLag = 0;
-  for (const [name, url] of [
-    ['order-service', t.orders],
-    ['payment-service', t.payments],
-    ['read-model', t.readModel],
-  ] as const) {
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    if (name !== 'read-model') {
+  for (const name of SERVICE_NAMES) {
+    const metrics = await (await fetch(`${t.urls[name]}/metrics`)).text();
+    // Only a service that publishes has an outbox.
+    if (TOPOLOGY[name].publishes.length > 0) {
       outboxBacklog[name] = metricSum(metrics, 'outbox_backlog_rows');
       if (outboxBacklog[name] > 0)
         violations.push(`${name}: ${outboxBacklog[name]} outbox rows unpublished`);
@@ -94,13 +97,9 @@ async function auditOnce(t: AuditTargets, concurrency: number): Promise<AuditRep
   if (consumerLag > 0) violations.push(`consumers lag by ${consumerLag} records`);
 
   const deadLetters: Record<string, number> = {};
-  for (const [name, url] of [
-    ['order-service', t.orders],
-    ['payment-service', t.payments],
-    ['read-model', t.readModel],
-  ] as const) {
-    const list = await get<{ items: unknown[] }>(`${url}/admin/dead-letters`);
-    deadLetters[DEAD_LETTER_TOPICS[name]] = list.body?.items.length ?? -1;
+  for (const name of SERVICE_NAMES) {
+    const list = await get<{ items: unknown[] }>(`${t.urls[name]}${ADMIN_ROUTES.deadLetters}`);
+    deadLetters[TOPOLOGY[name].deadLetterTopic] = list.body?.items.length ?? -1;
   }
 
   const byStatus: Record<string, number> = {};
@@ -136,13 +135,13 @@ async function checkOrder(
   const saga = sagaProblem(o);
   if (saga) violations.push(`${where}: ${saga}`);
   const [order, payment, view] = await Promise.all([
-    get<{ status: string }>(`${t.orders}/orders/${o.orderId}`),
-    get<{ status: string }>(`${t.payments}/payments/${o.orderId}`),
+    get<{ status: string }>(`${t.urls['order-service']}/orders/${o.orderId}`),
+    get<{ status: string }>(`${t.urls['payment-service']}/payments/${o.orderId}`),
     get<{
       status: string;
       paymentStatus: string | null;
       lastSequence?: { order: number; payment: number };
-    }>(`${t.readModel}/orders/${o.orderId}`),
+    }>(`${t.urls['read-model']}/orders/${o.orderId}`),
   ]);
   if (order.body?.status !== o.orderStatus)
     violations.push(
