@@ -18,6 +18,7 @@ import { PaymentEventsHandlers } from './application/payment-events.handlers.js'
 import { PlaceOrderHandler } from './application/place-order.handler.js';
 import { CreateOrders1732500000100 } from './infrastructure/migrations/1732500000100-create-orders.js';
 import { OrderEntity } from './infrastructure/order.entity.js';
+import { OrderStore } from './application/ports/order-store.js';
 import { OrderRepository } from './infrastructure/order.repository.js';
 import { PaymentEventsConsumer } from './infrastructure/payment-events.consumer.js';
 
@@ -35,6 +36,8 @@ export const config = readServiceConfig('order-service', TOPOLOGY['order-service
   providers: [
     { provide: Clock, useClass: SystemClock },
     OrderRepository,
+    // Application and API depend on the port; the repository is its one adapter.
+    { provide: OrderStore, useExisting: OrderRepository },
     PlaceOrderHandler,
     CancelOrderHandler,
     PaymentEventsHandlers,

@@ -19,6 +19,7 @@ import { CreditAccountEntity } from './infrastructure/credit-account.entity.js';
 import { CreatePayments1732500000200 } from './infrastructure/migrations/1732500000200-create-payments.js';
 import { OrderEventsConsumer } from './infrastructure/order-events.consumer.js';
 import { PaymentEntity } from './infrastructure/payment.entity.js';
+import { PaymentStore } from './application/ports/payment-store.js';
 import { PaymentRepository } from './infrastructure/payment.repository.js';
 
 export const config = readServiceConfig('payment-service', TOPOLOGY['payment-service']);
@@ -36,6 +37,8 @@ export const config = readServiceConfig('payment-service', TOPOLOGY['payment-ser
     { provide: Clock, useClass: SystemClock },
     { provide: CreditPolicy, useFactory: () => CreditPolicy.fromEnv() },
     PaymentRepository,
+    // The API depends on the port; the repository is its one adapter.
+    { provide: PaymentStore, useExisting: PaymentRepository },
     OrderEventsHandlers,
     OrderEventsConsumer,
     { provide: EventConsumerHost, useExisting: OrderEventsConsumer },

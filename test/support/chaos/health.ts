@@ -1,6 +1,8 @@
+import { SERVICE_NAMES } from '@app/contracts';
+
 import type { ChaosStack, ServiceName } from './chaos-stack.js';
 
-const SERVICES: readonly ServiceName[] = ['order-service', 'payment-service', 'read-model'];
+const SERVICES: readonly ServiceName[] = SERVICE_NAMES;
 
 /** GET /health/ready of a service's serving instance: 200 when its database and broker answer. */
 export async function readiness(chaos: ChaosStack, service: ServiceName): Promise<number> {

@@ -17,7 +17,7 @@ import type { Response } from 'express';
 import { CancelOrderHandler } from '../application/cancel-order.handler.js';
 import { OrderNotFoundError } from '../application/order-not-found.error.js';
 import { PlaceOrderHandler } from '../application/place-order.handler.js';
-import { OrderRepository } from '../infrastructure/order.repository.js';
+import { OrderStore } from '../application/ports/order-store.js';
 import { OrderErrorsFilter } from './order-errors.filter.js';
 import { OrderResponse } from './order.response.js';
 import { CancelOrderRequest, PlaceOrderRequest } from './place-order.request.js';
@@ -31,7 +31,7 @@ export class OrdersController {
   constructor(
     private readonly placeOrder: PlaceOrderHandler,
     private readonly cancelOrder: CancelOrderHandler,
-    private readonly orders: OrderRepository,
+    private readonly orders: OrderStore,
   ) {}
 
   @Post()

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { cancel, type Order } from '../domain/order.js';
-import { OrderRepository } from '../infrastructure/order.repository.js';
+import { OrderStore } from './ports/order-store.js';
 import { Clock } from '@app/platform';
 import { OrderNotFoundError } from './order-not-found.error.js';
 
@@ -18,7 +18,7 @@ import { OrderNotFoundError } from './order-not-found.error.js';
 export class CancelOrderHandler {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly orders: OrderRepository,
+    private readonly orders: OrderStore,
     private readonly clock: Clock,
   ) {}
 

@@ -5,11 +5,11 @@ import type { OrderItem, SalesChannel } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Clock } from '@app/platform';
 
 import { placeOrder, type Order } from '../domain/order.js';
 import { DEFAULT_SALES_CHANNEL, type PlaceableSalesChannel } from '../domain/sales-channel.js';
-import { OrderRepository } from '../infrastructure/order.repository.js';
-import { Clock } from '@app/platform';
+import { OrderStore } from './ports/order-store.js';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused.error.js';
 
 export interface PlaceOrderCommand {
@@ -31,7 +31,7 @@ export interface PlaceOrderCommand {
 export class PlaceOrderHandler {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly orders: OrderRepository,
+    private readonly orders: OrderStore,
     private readonly clock: Clock,
   ) {}
 

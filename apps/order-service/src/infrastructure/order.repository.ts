@@ -2,20 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { OrderStore, type OrderRecord } from '../application/ports/order-store.js';
 import type { Order } from '../domain/order.js';
 import { OrderEntity } from './order.entity.js';
 
-export interface OrderRecord {
-  order: Order;
-  requestHash: string;
-  correlationId: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { OrderRecord };
 
 /** Maps orders between the table and the domain's discriminated union. */
 @Injectable()
-export class OrderRepository {
+export class OrderRepository implements OrderStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async find(orderId: string): Promise<OrderRecord | null> {

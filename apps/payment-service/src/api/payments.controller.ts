@@ -10,13 +10,13 @@ import { ApiTags } from '@nestjs/swagger';
 
 import { CreditPolicy } from '../application/credit-policy.js';
 import { openAccount } from '../domain/credit-account.js';
-import { PaymentRepository } from '../infrastructure/payment.repository.js';
+import { PaymentStore } from '../application/ports/payment-store.js';
 
 @ApiTags('payments')
 @Controller()
 export class PaymentsController {
   constructor(
-    private readonly payments: PaymentRepository,
+    private readonly payments: PaymentStore,
     private readonly policy: CreditPolicy,
   ) {}
 

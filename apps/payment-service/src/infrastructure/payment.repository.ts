@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { PaymentStore } from '../application/ports/payment-store.js';
 import type { CreditAccount } from '../domain/credit-account.js';
 import type { Payment } from '../domain/payment.js';
 import { CreditAccountEntity } from './credit-account.entity.js';
@@ -9,7 +10,7 @@ import { PaymentEntity } from './payment.entity.js';
 
 /** Payments and credit accounts, mapped to and from the domain's types. */
 @Injectable()
-export class PaymentRepository {
+export class PaymentRepository implements PaymentStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findPayment(orderId: string): Promise<Payment | null> {

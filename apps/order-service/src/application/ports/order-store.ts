@@ -1,0 +1,33 @@
+import type { EntityManager } from 'typeorm';
+
+import type { Order } from '../../domain/order.js';
+
+/** An order as stored, with what the API needs besides the state itself. */
+export interface OrderRecord {
+  order: Order;
+  requestHash: string;
+  correlationId: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * What the application needs of order storage (infrastructure/order.repository.ts is the
+ * adapter). An abstract class rather than an interface so that it is also the DI token. Writes
+ * take the caller's transaction: the order row and its outbox row commit together.
+ */
+export abstract class OrderStore {
+  abstract find(orderId: string): Promise<OrderRecord | null>;
+
+  /** Reads and row-locks the order until the transaction ends (serializes its transitions). */
+  abstract lock(manager: EntityManager, orderId: string): Promise<OrderRecord | null>;
+
+  /** Inserts unless an order with this id exists; true when it inserted. */
+  abstract insertIfAbsent(
+    manager: EntityManager,
+    order: Order,
+    meta: { idempotencyKey: string | null; requestHash: string; correlationId: string; now: Date },
+  ): Promise<boolean>;
+
+  abstract update(manager: EntityManager, order: Order, now: Date): Promise<void>;
+}
