@@ -7,20 +7,22 @@ import {
   readServiceConfig,
   AdminTokenGuard,
   DeadLettersController,
-  EventConsumerHost,
   RetentionService,
+  eventTransport,
 } from '@app/platform';
 import { Module } from '@nestjs/common';
 
+import { PaymentEventsController } from './api/payment-events.controller.js';
+
 import { OrdersController } from './api/orders.controller.js';
 import { CancelOrderHandler } from './application/cancel-order.handler.js';
+
 import { PaymentEventsHandlers } from './application/payment-events.handlers.js';
 import { PlaceOrderHandler } from './application/place-order.handler.js';
 import { CreateOrders1732500000100 } from './infrastructure/migrations/1732500000100-create-orders.js';
 import { OrderEntity } from './infrastructure/order.entity.js';
 import { OrderStore } from './application/ports/order-store.js';
 import { OrderRepository } from './infrastructure/order.repository.js';
-import { PaymentEventsConsumer } from './infrastructure/payment-events.consumer.js';
 
 export const config = readServiceConfig('order-service', TOPOLOGY['order-service']);
 
@@ -32,7 +34,7 @@ export const config = readServiceConfig('order-service', TOPOLOGY['order-service
       migrations: [CreateOrders1732500000100],
     }),
   ],
-  controllers: [OrdersController, DeadLettersController],
+  controllers: [PaymentEventsController, OrdersController, DeadLettersController],
   providers: [
     { provide: Clock, useClass: SystemClock },
     OrderRepository,
@@ -41,8 +43,7 @@ export const config = readServiceConfig('order-service', TOPOLOGY['order-service
     PlaceOrderHandler,
     CancelOrderHandler,
     PaymentEventsHandlers,
-    PaymentEventsConsumer,
-    { provide: EventConsumerHost, useExisting: PaymentEventsConsumer },
+    ...eventTransport(TOPOLOGY['order-service']),
     AdminTokenGuard,
     RetentionService,
     OutboxRelayHost,

@@ -7,17 +7,18 @@ import {
   readServiceConfig,
   AdminTokenGuard,
   DeadLettersController,
-  EventConsumerHost,
   RetentionService,
+  eventTransport,
 } from '@app/platform';
 import { Module } from '@nestjs/common';
+
+import { OrderEventsController } from './api/order-events.controller.js';
 
 import { PaymentsController } from './api/payments.controller.js';
 import { CreditPolicy } from './application/credit-policy.js';
 import { OrderEventsHandlers } from './application/order-events.handlers.js';
 import { CreditAccountEntity } from './infrastructure/credit-account.entity.js';
 import { CreatePayments1732500000200 } from './infrastructure/migrations/1732500000200-create-payments.js';
-import { OrderEventsConsumer } from './infrastructure/order-events.consumer.js';
 import { PaymentEntity } from './infrastructure/payment.entity.js';
 import { PaymentStore } from './application/ports/payment-store.js';
 import { PaymentRepository } from './infrastructure/payment.repository.js';
@@ -32,7 +33,7 @@ export const config = readServiceConfig('payment-service', TOPOLOGY['payment-ser
       migrations: [CreatePayments1732500000200],
     }),
   ],
-  controllers: [PaymentsController, DeadLettersController],
+  controllers: [OrderEventsController, PaymentsController, DeadLettersController],
   providers: [
     { provide: Clock, useClass: SystemClock },
     { provide: CreditPolicy, useFactory: () => CreditPolicy.fromEnv() },
@@ -40,8 +41,7 @@ export const config = readServiceConfig('payment-service', TOPOLOGY['payment-ser
     // The API depends on the port; the repository is its one adapter.
     { provide: PaymentStore, useExisting: PaymentRepository },
     OrderEventsHandlers,
-    OrderEventsConsumer,
-    { provide: EventConsumerHost, useExisting: OrderEventsConsumer },
+    ...eventTransport(TOPOLOGY['payment-service']),
     AdminTokenGuard,
     RetentionService,
     OutboxRelayHost,

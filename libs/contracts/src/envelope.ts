@@ -3,9 +3,9 @@
  * envelope carries identity, ordering (`sequence` per aggregate and stream, gap-free from 1)
  * and tracing (`correlationId` for the whole saga, `causationId` = the event that caused it).
  */
-export interface EventEnvelope<TPayload = unknown> {
+export interface EventEnvelope<TPayload = unknown, TType extends string = string> {
   eventId: string;
-  eventType: string;
+  eventType: TType;
   schemaVersion: number;
   aggregateId: string;
   sequence: number;

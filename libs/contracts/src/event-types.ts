@@ -23,6 +23,20 @@ export function topicOf(eventType: EventType): string {
   return CATALOGUE[eventType].topic;
 }
 
+/** The stream an event belongs to, named after its topic in the catalogue. */
+export type EventStream = 'order' | 'payment';
+
+const STREAM_OF_TOPIC: Readonly<Record<string, EventStream>> = {
+  [ORDER_EVENTS_TOPIC]: 'order',
+  [PAYMENT_EVENTS_TOPIC]: 'payment',
+};
+
+export function streamOf(eventType: EventType): EventStream {
+  const stream = STREAM_OF_TOPIC[topicOf(eventType)];
+  if (stream === undefined) throw new Error(`no stream for the topic of ${eventType}`);
+  return stream;
+}
+
 export function currentVersionOf(eventType: EventType): number {
   return CATALOGUE[eventType].currentVersion;
 }

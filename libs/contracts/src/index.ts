@@ -1,6 +1,8 @@
 export * from './topics.js';
 export * from './topology.js';
+export type { EventStream } from './event-types.js';
 export type { EventEnvelope } from './envelope.js';
+export { unhandled, type DomainEvent, type EventOf } from './domain-event.js';
 export { HEADERS } from './headers.js';
 export type {
   EventPayloads,
@@ -20,6 +22,7 @@ export {
   PAYMENT_EVENT_TYPES,
   currentVersionOf,
   isEventType,
+  streamOf,
   topicOf,
 } from './event-types.js';
 export { publishedSchemas, schemaOf } from './published-schemas.js';

@@ -1,5 +1,6 @@
 import type { EventDefinition } from './catalogue.js';
 import type { DecodeResult } from './decode-result.js';
+import type { DomainEvent } from './domain-event.js';
 import type { EventEnvelope } from './envelope.js';
 import { schemaProblems } from './schema-validator.js';
 import { upcast } from './upcaster.js';
@@ -12,7 +13,7 @@ import { upcast } from './upcaster.js';
 export function upcastEnvelope(envelope: EventEnvelope, definition: EventDefinition): DecodeResult {
   const from = envelope.schemaVersion;
   const to = definition.currentVersion;
-  if (from === to) return { ok: true, envelope, originalVersion: from };
+  if (from === to) return { ok: true, envelope: checked(envelope), originalVersion: from };
 
   const where = `${envelope.eventType} v${from} -> v${to}`;
   let payload: unknown;
@@ -28,5 +29,15 @@ export function upcastEnvelope(envelope: EventEnvelope, definition: EventDefinit
   if (problems !== null) {
     return { ok: false, reason: 'schema-violation', detail: `${where}: ${problems}` };
   }
-  return { ok: true, envelope: { ...envelope, schemaVersion: to, payload }, originalVersion: from };
+  return {
+    ok: true,
+    envelope: checked({ ...envelope, schemaVersion: to, payload }),
+    originalVersion: from,
+  };
 }
+
+/**
+ * The one place where a record becomes a typed event: its type is in the catalogue and its
+ * payload passed the JSON Schema of the current version, which is what the type says.
+ */
+const checked = (envelope: EventEnvelope): DomainEvent => envelope as DomainEvent;

@@ -25,7 +25,7 @@ export interface DeadLetter {
  * received), plus headers that say why and where from.
  */
 export async function publishDeadLetter(
-  producer: Producer,
+  producer: Pick<Producer, 'send'>,
   deadLetterTopic: string,
   letter: DeadLetter,
 ): Promise<void> {

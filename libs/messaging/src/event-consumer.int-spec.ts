@@ -25,7 +25,7 @@ import { DLT_HEADERS } from './dead-letter.js';
 import { PermanentError } from './errors.js';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer.js';
 import { messagingMetrics } from './metrics.js';
-import type { EventHandlers } from './event-handlers.js';
+import { routesOf, type TestHandler } from '@test/support/messaging/routes.js';
 
 const log = pino({ level: 'silent' });
 
@@ -50,7 +50,7 @@ describe('EventConsumer', () => {
 
   const startConsumer = async (
     setup: Setup,
-    handlers: EventHandlers,
+    handlers: Record<string, TestHandler>,
     options: Partial<EventConsumerOptions> = {},
   ): Promise<EventConsumer> => {
     const consumer = new EventConsumer({
@@ -58,7 +58,7 @@ describe('EventConsumer', () => {
       dataSource: db.dataSource,
       groupId: setup.groupId,
       topics: [setup.topic],
-      handlers,
+      routes: routesOf(handlers),
       deadLetterTopic: setup.deadLetterTopic,
       log,
       ...options,
@@ -355,7 +355,7 @@ describe('EventConsumer', () => {
       expect(onB.partition).toBe(1);
 
       let attempts = 0;
-      const flaky = async (event: EventEnvelope, manager: Parameters<typeof recordApplied>[1]) => {
+      const flaky: TestHandler = async (event, manager) => {
         if (event.eventId === failing.eventId && ++attempts <= 3) {
           throw new Error('connection terminated unexpectedly'); // an ordinary, transient fault
         }

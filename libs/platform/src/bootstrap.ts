@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 
+import { startEventTransport } from './event-transport.start.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import type { ServiceConfig } from './service-config.js';
 import { strictValidationPipe } from './validation.js';
@@ -41,6 +42,10 @@ export async function bootstrapService(
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  // Hybrid: the event transport's consumer joins its group in the background, so the HTTP
+  // API below does not wait for the broker.
+  await startEventTransport(app);
 
   const host = process.env.HOST ?? '127.0.0.1';
   try {

@@ -17,7 +17,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { EventConsumerHost } from './event-consumer.host.js';
+import { EventTransport } from './event-transport.js';
 import { RedriveRequest } from './redrive.request.js';
 
 /**
@@ -32,7 +32,7 @@ import { RedriveRequest } from './redrive.request.js';
 export class DeadLettersController {
   constructor(
     private readonly kafka: Kafka,
-    private readonly consumer: EventConsumerHost,
+    private readonly consumer: EventTransport,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 

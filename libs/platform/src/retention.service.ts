@@ -6,7 +6,7 @@ import { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
-import { EventConsumerHost } from './event-consumer.host.js';
+import { EventTransport } from './event-transport.js';
 
 const HOUR = 3_600_000;
 // kafkajs's ConfigResourceTypes.TOPIC; kafkajs is CommonJS and Node's ESM loader cannot
@@ -26,7 +26,7 @@ export class RetentionService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly kafka: Kafka,
-    private readonly consumer: EventConsumerHost,
+    private readonly consumer: EventTransport,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext('retention');

@@ -1,10 +1,5 @@
-import type {
-  EventEnvelope,
-  EventPayloads,
-  PaymentAuthorizedPayload,
-  PaymentRejectedPayload,
-} from '@app/contracts';
-import { PermanentError, appendToOutbox, type EventHandlers } from '@app/messaging';
+import type { EventOf, EventPayloads } from '@app/contracts';
+import { PermanentError, appendToOutbox } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
@@ -25,27 +20,20 @@ export class PaymentEventsHandlers {
     private readonly logger: PinoLogger,
   ) {}
 
-  handlers(): EventHandlers {
-    return {
-      PaymentAuthorized: (event, manager) => this.onAuthorized(event, manager),
-      PaymentRejected: (event, manager) => this.onRejected(event, manager),
-    };
-  }
-
-  private onAuthorized(event: EventEnvelope<PaymentAuthorizedPayload>, manager: EntityManager) {
+  onAuthorized(event: EventOf<'PaymentAuthorized'>, manager: EntityManager): Promise<void> {
     return this.transition(event, manager, 'OrderApproved', (order) =>
       approve(order, { paymentId: event.payload.paymentId }),
     );
   }
 
-  private onRejected(event: EventEnvelope<PaymentRejectedPayload>, manager: EntityManager) {
+  onRejected(event: EventOf<'PaymentRejected'>, manager: EntityManager): Promise<void> {
     return this.transition(event, manager, 'OrderRejected', (order) =>
       reject(order, { reason: event.payload.reason }),
     );
   }
 
   private async transition<K extends 'OrderApproved' | 'OrderRejected'>(
-    event: EventEnvelope<{ orderId: string }>,
+    event: EventOf<'PaymentAuthorized' | 'PaymentRejected'>,
     manager: EntityManager,
     emits: K,
     decide: (order: Order) => MessageOutcome<Order, EventPayloads[K]>,

@@ -1,5 +1,5 @@
-import type { EventEnvelope, OrderCancelledPayload, OrderCreatedPayload } from '@app/contracts';
-import { PermanentError, appendToOutbox, idFromKey, type EventHandlers } from '@app/messaging';
+import type { EventOf } from '@app/contracts';
+import { PermanentError, appendToOutbox, idFromKey } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
@@ -20,17 +20,7 @@ export class OrderEventsHandlers {
     private readonly logger: PinoLogger,
   ) {}
 
-  handlers(): EventHandlers {
-    return {
-      OrderCreated: (event, manager) => this.onOrderCreated(event, manager),
-      OrderCancelled: (event, manager) => this.onOrderCancelled(event, manager),
-    };
-  }
-
-  private async onOrderCreated(
-    event: EventEnvelope<OrderCreatedPayload>,
-    manager: EntityManager,
-  ): Promise<void> {
+  async onOrderCreated(event: EventOf<'OrderCreated'>, manager: EntityManager): Promise<void> {
     const order = event.payload;
     const account = await this.payments.lockAccount(
       manager,
@@ -65,10 +55,7 @@ export class OrderEventsHandlers {
     });
   }
 
-  private async onOrderCancelled(
-    event: EventEnvelope<OrderCancelledPayload>,
-    manager: EntityManager,
-  ): Promise<void> {
+  async onOrderCancelled(event: EventOf<'OrderCancelled'>, manager: EntityManager): Promise<void> {
     const payment = await this.payments.lockPayment(manager, event.payload.orderId);
     if (!payment) {
       // OrderCreated precedes OrderCancelled on the same partition, so a missing payment means

@@ -1,31 +1,16 @@
+import { ORDER_VIEW_COLUMNS, ORDER_VIEW_FIELDS } from './order-view.columns.js';
+
 /**
  * The view tables, in a given schema: `public` for the live views (migration), a scratch
  * schema for a rebuild that fills fresh tables beside the live ones. Nothing here depends on
  * when a row was written: timestamps come from events' occurredAt, so a rebuild from the log
- * equals the live tables byte for byte. order_seq / payment_seq are the last applied
- * sequence per order and stream.
+ * equals the live tables byte for byte. order_views' columns are ORDER_VIEW_COLUMNS.
  */
 export function viewTablesDdl(schema: string): string[] {
   const t = (name: string): string => `"${schema}".${name}`;
   return [
     `CREATE TABLE ${t('order_views')} (
-        order_id         uuid PRIMARY KEY,
-        customer_id      text NOT NULL,
-        status           text,
-        currency         text,
-        total            bigint,
-        items            jsonb,
-        sales_channel    text,
-        rejection_reason text,
-        cancel_reason    text,
-        payment_id       uuid,
-        payment_status   text,
-        payment_amount   bigint,
-        payment_reason   text,
-        order_seq        integer NOT NULL DEFAULT 0,
-        payment_seq      integer NOT NULL DEFAULT 0,
-        created_at       timestamptz,
-        updated_at       timestamptz NOT NULL
+        ${ORDER_VIEW_FIELDS.map((f) => `${ORDER_VIEW_COLUMNS[f].column} ${ORDER_VIEW_COLUMNS[f].type}`).join(',\n        ')}
       )`,
     `CREATE INDEX order_views_customer ON ${t('order_views')} (customer_id, created_at DESC, order_id DESC)`,
     `CREATE INDEX order_views_status ON ${t('order_views')} (status, created_at DESC, order_id DESC)`,

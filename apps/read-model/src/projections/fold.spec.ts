@@ -1,7 +1,13 @@
-import type { EventEnvelope, EventPayloads, EventType } from '@app/contracts';
+import {
+  streamOf,
+  type DomainEvent,
+  type EventOf,
+  type EventPayloads,
+  type EventType,
+} from '@app/contracts';
 import { describe, expect, it } from 'vitest';
 
-import { fold, streamOf } from './fold.js';
+import { fold } from './fold.js';
 import { emptyView, type OrderView, type SummaryDelta } from './order-view.js';
 
 const orderId = '0b7a1b56-7d1c-4c1e-9a51-0c4f3e0d7a11';
@@ -12,7 +18,7 @@ function event<K extends EventType>(
   eventType: K,
   sequence: number,
   payload: EventPayloads[K],
-): EventEnvelope {
+): EventOf<K> {
   clock += 1000;
   return {
     eventId: `00000000-0000-4000-8000-${String(clock).padStart(12, '0').slice(-12)}`,
@@ -63,7 +69,7 @@ function interleavings<T>(a: T[], b: T[]): T[][] {
   ];
 }
 
-function replay(events: EventEnvelope[]): {
+function replay(events: DomainEvent[]): {
   view: OrderView;
   summary: Required<SummaryDelta>;
   outstanding: number;
@@ -90,8 +96,8 @@ function replay(events: EventEnvelope[]): {
 }
 
 describe('read-model fold (invariant 4: convergence)', () => {
-  const orderStream = [created, approved, cancelled];
-  const paymentStream = [authorized, refunded];
+  const orderStream: DomainEvent[] = [created, approved, cancelled];
+  const paymentStream: DomainEvent[] = [authorized, refunded];
   const all = interleavings(orderStream, paymentStream);
 
   it('reaches the same view and counters for every interleaving of the two streams', () => {

@@ -1,6 +1,6 @@
-import type { EventEnvelope, EventPayloads, EventType } from '@app/contracts';
+import { streamOf, unhandled, type DomainEvent } from '@app/contracts';
 
-import type { AmountDelta, OrderView, Stream, SummaryDelta } from './order-view.js';
+import type { AmountDelta, OrderView, SummaryDelta } from './order-view.js';
 
 export interface Folded {
   view: OrderView;
@@ -8,27 +8,23 @@ export interface Folded {
   amount?: AmountDelta;
 }
 
-export const streamOf = (eventType: EventType): Stream =>
-  eventType.startsWith('Order') ? 'order' : 'payment';
-
 /**
  * Applies one event to an order's view. The caller guarantees that, per stream, events come
  * in sequence order. The two streams touch disjoint columns (and counters that commute), so
  * any interleaving of order.events and payment.events folds to the same view: that is what
  * makes the read model converge without an order across topics.
  */
-export function fold(view: OrderView, event: EventEnvelope): Folded {
-  const stream = streamOf(event.eventType as EventType);
+export function fold(view: OrderView, event: DomainEvent): Folded {
+  const stream = streamOf(event.eventType);
   const next: OrderView = {
     ...view,
     orderSeq: stream === 'order' ? event.sequence : view.orderSeq,
     paymentSeq: stream === 'payment' ? event.sequence : view.paymentSeq,
     updatedAt: later(view.updatedAt, event.occurredAt),
   };
-  const type = event.eventType as EventType;
-  switch (type) {
+  switch (event.eventType) {
     case 'OrderCreated': {
-      const p = event.payload as EventPayloads['OrderCreated'];
+      const p = event.payload;
       Object.assign(next, {
         status: 'PENDING',
         currency: p.currency,
@@ -44,14 +40,14 @@ export function fold(view: OrderView, event: EventEnvelope): Folded {
       return { view: next, summary: leaving(view.status, { approved: 1 }) };
     case 'OrderRejected':
       next.status = 'REJECTED';
-      next.rejectionReason = (event.payload as EventPayloads['OrderRejected']).reason;
+      next.rejectionReason = event.payload.reason;
       return { view: next, summary: leaving(view.status, { rejected: 1 }) };
     case 'OrderCancelled':
       next.status = 'CANCELLED';
-      next.cancelReason = (event.payload as EventPayloads['OrderCancelled']).reason;
+      next.cancelReason = event.payload.reason;
       return { view: next, summary: leaving(view.status, { cancelled: 1 }) };
     case 'PaymentAuthorized': {
-      const p = event.payload as EventPayloads['PaymentAuthorized'];
+      const p = event.payload;
       Object.assign(next, {
         paymentId: p.paymentId,
         paymentStatus: 'AUTHORIZED',
@@ -64,7 +60,7 @@ export function fold(view: OrderView, event: EventEnvelope): Folded {
       };
     }
     case 'PaymentRejected': {
-      const p = event.payload as EventPayloads['PaymentRejected'];
+      const p = event.payload;
       Object.assign(next, {
         paymentId: p.paymentId,
         paymentStatus: 'REJECTED',
@@ -74,7 +70,7 @@ export function fold(view: OrderView, event: EventEnvelope): Folded {
       return { view: next, summary: { paymentsRejected: 1 } };
     }
     case 'PaymentRefunded': {
-      const p = event.payload as EventPayloads['PaymentRefunded'];
+      const p = event.payload;
       next.paymentStatus = 'REFUNDED';
       return {
         view: next,
@@ -82,6 +78,8 @@ export function fold(view: OrderView, event: EventEnvelope): Folded {
         amount: { currency: p.currency, authorized: 0, refunded: p.amount },
       };
     }
+    default:
+      return unhandled(event);
   }
 }
 

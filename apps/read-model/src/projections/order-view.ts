@@ -1,5 +1,3 @@
-export type Stream = 'order' | 'payment';
-
 /** One order as the read model shows it, folded from both streams. */
 export interface OrderView {
   orderId: string;

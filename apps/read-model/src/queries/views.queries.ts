@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { selectOrderViewColumns } from '../infrastructure/order-view.columns.js';
 import { encodeCursor, type Cursor } from './cursor.js';
 
 export interface OrderViewDto {
@@ -24,10 +25,7 @@ export interface OrderViewDto {
   updatedAt: string;
 }
 
-const SELECT = `SELECT order_id, customer_id, status, currency, total, items, sales_channel, rejection_reason,
-  cancel_reason, payment_id, payment_status, payment_amount, payment_reason, order_seq, payment_seq,
-  created_at, updated_at
-  FROM order_views`;
+const SELECT = `SELECT ${selectOrderViewColumns('v')} FROM order_views v`;
 
 /** Reads of the views. An order shows once its OrderCreated has been applied. */
 @Injectable()
@@ -108,43 +106,44 @@ export class ViewsQueries {
   }
 }
 
+/** A row of SELECT: every column of ORDER_VIEW_COLUMNS under its field name, as pg returns it. */
 interface Row {
-  order_id: string;
-  customer_id: string;
+  orderId: string;
+  customerId: string;
   status: string;
   currency: string;
   total: string;
   items: unknown[];
-  sales_channel: string | null;
-  rejection_reason: string | null;
-  cancel_reason: string | null;
-  payment_id: string | null;
-  payment_status: string | null;
-  payment_amount: string | null;
-  payment_reason: string | null;
-  order_seq: number;
-  payment_seq: number;
-  created_at: Date;
-  updated_at: Date;
+  salesChannel: string | null;
+  rejectionReason: string | null;
+  cancelReason: string | null;
+  paymentId: string | null;
+  paymentStatus: string | null;
+  paymentAmount: string | null;
+  paymentReason: string | null;
+  orderSeq: number;
+  paymentSeq: number;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 function toDto(r: Row): OrderViewDto {
   return {
-    orderId: r.order_id,
-    customerId: r.customer_id,
+    orderId: r.orderId,
+    customerId: r.customerId,
     status: r.status,
     currency: r.currency,
     total: Number(r.total),
     items: r.items,
-    salesChannel: r.sales_channel,
-    ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
-    ...(r.cancel_reason ? { cancelReason: r.cancel_reason } : {}),
-    ...(r.payment_id ? { paymentId: r.payment_id } : {}),
-    paymentStatus: r.payment_status,
-    ...(r.payment_amount !== null ? { paymentAmount: Number(r.payment_amount) } : {}),
-    ...(r.payment_reason ? { paymentReason: r.payment_reason } : {}),
-    lastSequence: { order: r.order_seq, payment: r.payment_seq },
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
+    salesChannel: r.salesChannel,
+    ...(r.rejectionReason ? { rejectionReason: r.rejectionReason } : {}),
+    ...(r.cancelReason ? { cancelReason: r.cancelReason } : {}),
+    ...(r.paymentId ? { paymentId: r.paymentId } : {}),
+    paymentStatus: r.paymentStatus,
+    ...(r.paymentAmount !== null ? { paymentAmount: Number(r.paymentAmount) } : {}),
+    ...(r.paymentReason ? { paymentReason: r.paymentReason } : {}),
+    lastSequence: { order: r.orderSeq, payment: r.paymentSeq },
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
   };
 }

@@ -1,13 +1,14 @@
-import { TOPOLOGY } from '@app/contracts';
 import {
-  EventConsumer,
   distance,
   endPositions,
   furthest,
   groupPositions,
   sleep,
+  stopAtOffsets,
+  type EventConsumer,
   type Positions,
 } from '@app/messaging';
+import { EventTransport } from '@app/platform';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Kafka, type Admin } from 'kafkajs';
@@ -15,13 +16,6 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
 import { VIEW_TABLES, viewTablesDdl } from '../infrastructure/view-tables.ddl.js';
-import {
-  READ_MODEL_GROUP,
-  READ_MODEL_TOPICS,
-  ViewsConsumer,
-} from '../projections/order-events.consumer.js';
-import { viewProjection } from '../projections/view-handlers.js';
-import { ViewStore } from '../projections/view-store.js';
 import { viewsChecksum } from '../queries/checksum.js';
 import { idleStatus, type ReplayStatus } from './replay-status.js';
 
@@ -47,10 +41,14 @@ export class ReplayService {
   constructor(
     private readonly kafka: Kafka,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly live: ViewsConsumer,
+    private readonly live: EventTransport,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext('replay');
+  }
+
+  private get topics(): string[] {
+    return [...this.live.topics];
   }
 
   current(): ReplayStatus {
@@ -109,23 +107,25 @@ export class ReplayService {
   }
 
   private async rebuild(admin: Admin, swap: boolean): Promise<void> {
-    const group = `${READ_MODEL_GROUP}-rebuild-${Date.now()}`;
+    const group = `${this.live.groupId}-rebuild-${Date.now()}`;
     await this.dataSource.transaction(async (m) => {
       await m.query(`DROP SCHEMA IF EXISTS "${SCRATCH}" CASCADE`);
       await m.query(`CREATE SCHEMA "${SCRATCH}"`);
       for (const statement of viewTablesDdl(SCRATCH)) await m.query(statement);
     });
+    // The live consumer's own definition (handlers, options), in a group of its own. Its
+    // transactions put the scratch schema first in the search_path, so the same handlers
+    // write the fresh tables; dead letters were published by the live group already.
     const scratch = (stopAt?: Positions): EventConsumer =>
-      new EventConsumer({
-        kafka: this.kafka,
-        dataSource: this.dataSource,
+      this.live.consumerFor({
         groupId: group,
-        topics: READ_MODEL_TOPICS,
-        ...viewProjection(new ViewStore(SCRATCH)),
-        deadLetterTopic: TOPOLOGY['read-model'].deadLetterTopic,
         deadLettersAlreadyPublished: true,
-        log: this.logger.logger,
-        stopAt,
+        hooks: {
+          stopAt: stopAt && stopAtOffsets(stopAt),
+          beginTransaction: async (manager) => {
+            await manager.query(`SET LOCAL search_path TO "${SCRATCH}", public`);
+          },
+        },
       });
 
     this.status.phase = 'catching-up';
@@ -133,8 +133,8 @@ export class ReplayService {
     await rebuilding.start();
     for (;;) {
       const behind = distance(
-        await groupPositions(admin, group, READ_MODEL_TOPICS),
-        await endPositions(admin, READ_MODEL_TOPICS),
+        await groupPositions(admin, group, this.topics),
+        await endPositions(admin, this.topics),
       );
       this.status.behind = Number(behind);
       if (behind < 200n) break;
@@ -146,12 +146,12 @@ export class ReplayService {
     this.status.phase = 'aligning';
     await Promise.all([this.live.stopConsuming(), rebuilding.stop()]);
     const target = furthest(
-      await groupPositions(admin, READ_MODEL_GROUP, READ_MODEL_TOPICS),
-      await groupPositions(admin, group, READ_MODEL_TOPICS),
+      await groupPositions(admin, this.live.groupId, this.topics),
+      await groupPositions(admin, group, this.topics),
     );
     rebuilding = scratch(target);
     await Promise.all([this.live.resumeConsuming(target), rebuilding.start()]);
-    await this.until(admin, [READ_MODEL_GROUP, group], target);
+    await this.until(admin, [this.live.groupId, group], target);
     await Promise.all([this.live.stopConsuming(), rebuilding.stop()]);
     this.status.behind = 0;
 
@@ -193,18 +193,18 @@ export class ReplayService {
   private async fromDatetime(admin: Admin, at: Date): Promise<void> {
     this.status.phase = 'resetting';
     await this.live.stopConsuming();
-    for (const topic of READ_MODEL_TOPICS) {
+    for (const topic of this.topics) {
       const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, at.getTime());
       await admin.setOffsets({
-        groupId: READ_MODEL_GROUP,
+        groupId: this.live.groupId,
         topic,
         partitions: offsets.map(({ partition, offset }) => ({ partition, offset })),
       });
     }
     this.status.phase = 'catching-up';
     await this.live.resumeConsuming();
-    const target = await endPositions(admin, READ_MODEL_TOPICS);
-    await this.until(admin, [READ_MODEL_GROUP], target);
+    const target = await endPositions(admin, this.topics);
+    await this.until(admin, [this.live.groupId], target);
     const views = await viewsChecksum(this.dataSource);
     Object.assign(this.status, { liveChecksum: views.checksum, orders: views.orders, behind: 0 });
   }
@@ -213,7 +213,7 @@ export class ReplayService {
     for (;;) {
       let behind = 0n;
       for (const group of groups)
-        behind += distance(await groupPositions(admin, group, READ_MODEL_TOPICS), target);
+        behind += distance(await groupPositions(admin, group, this.topics), target);
       this.status.behind = Number(behind);
       if (behind === 0n) return;
       await sleep(200);

@@ -1,0 +1,136 @@
+import { decodeEvent, type DomainEvent } from '@app/contracts';
+import type { KafkaMessage } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+
+import type { ConsumerHooks } from './consumer-hooks.js';
+import { classifyFailure, reasonOf } from './errors.js';
+import type { EventContext, EventRoute, EventRoutes } from './event-route.js';
+import { recordInInbox } from './inbox.js';
+import { messagingMetrics as m } from './metrics.js';
+import { lockInOrder } from './ordered-locks.js';
+import { inConsumerSpan } from './tracing.js';
+
+export type Applied = 'applied' | 'duplicate' | 'skipped';
+
+export type ChunkResult =
+  | { ok: true; outcomes: Applied[] }
+  | { ok: false; permanent: boolean; reason: string; detail: string; error?: unknown };
+
+export interface ChunkApplierOptions {
+  dataSource: DataSource;
+  groupId: string;
+  /** Inbox consumer name (the group id, unless a test says otherwise). */
+  inboxName: string;
+  routes: EventRoutes;
+  hooks?: ConsumerHooks;
+}
+
+interface Decoded {
+  message: KafkaMessage;
+  event: DomainEvent;
+  route: EventRoute | undefined;
+}
+
+/**
+ * The one way records take effect: consecutive records of one partition (a single record is
+ * a chunk of one) in ONE database transaction, each with its inbox row and its handler, so
+ * that an effect and its "seen" mark commit together or not at all (ADR 0002). A duplicate
+ * finds its inbox row and changes nothing. The contended keys of all records are locked
+ * first, in one order; each distinct beforeCommit of the records' handlers runs last.
+ * Nothing is counted or committed to Kafka here: a failed chunk leaves no trace, and the
+ * caller decides (run its records one by one, dead-letter, retry).
+ */
+export class ChunkApplier {
+  constructor(private readonly opts: ChunkApplierOptions) {}
+
+  async apply(topic: string, partition: number, messages: KafkaMessage[]): Promise<ChunkResult> {
+    const records: Decoded[] = [];
+    for (const message of messages) {
+      const decoded = decodeEvent(message.value);
+      if (!decoded.ok) {
+        return { ok: false, permanent: true, reason: decoded.reason, detail: decoded.detail };
+      }
+      const route = this.opts.routes.get(decoded.envelope.eventType);
+      records.push({ message, event: decoded.envelope, route });
+    }
+    const handled = records.filter((r) => r.route !== undefined);
+    if (handled.length === 0) return { ok: true, outcomes: records.map(() => 'skipped') };
+    let outcomes: Applied[];
+    try {
+      outcomes = await this.opts.dataSource.transaction(async (manager) => {
+        await this.opts.hooks?.beginTransaction?.(manager);
+        await lockInOrder(
+          manager,
+          handled.flatMap((r) => r.route?.lockKeys?.(r.event) ?? []),
+        );
+        const done: Applied[] = [];
+        for (const record of records)
+          done.push(await this.applyOne(manager, topic, partition, record));
+        const finishers = new Set(handled.map((r) => r.route?.beforeCommit));
+        for (const beforeCommit of finishers) await beforeCommit?.(manager);
+        return done;
+      });
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (messages.length === 1) m.handlerFailures.labels(this.opts.groupId, failure).inc();
+      const permanent = failure === 'permanent';
+      const reason = permanent ? reasonOf(error) : 'transient';
+      return { ok: false, permanent, reason, detail: String(error), error };
+    }
+    this.afterCommit(topic, partition, records, outcomes);
+    return { ok: true, outcomes };
+  }
+
+  /** Inbox row and handler, in the chunk's transaction, within the record's trace. */
+  private async applyOne(
+    manager: EntityManager,
+    topic: string,
+    partition: number,
+    { message, event, route }: Decoded,
+  ): Promise<Applied> {
+    if (!route) return 'skipped';
+    const headers = headerStrings(message);
+    const { groupId, inboxName } = this.opts;
+    return inConsumerSpan(
+      `${groupId} process ${event.eventType}`,
+      headers,
+      { 'messaging.destination.name': topic, 'messaging.message.id': event.eventId },
+      async () => {
+        const origin = { topic, partition, offset: message.offset };
+        if (!(await recordInInbox(manager, inboxName, event, origin))) return 'duplicate';
+        const context: EventContext = { manager, ...origin, headers, groupId };
+        await route.handle(event, context);
+        return 'applied';
+      },
+    );
+  }
+
+  private afterCommit(topic: string, partition: number, records: Decoded[], outcomes: Applied[]) {
+    const now = Date.now();
+    const applied = records.filter((_, i) => outcomes[i] === 'applied');
+    if (applied.length === 0) return;
+    this.opts.hooks?.afterCommit?.(
+      applied.map(({ message, event }) => ({
+        topic,
+        partition,
+        offset: message.offset,
+        eventId: event.eventId,
+        eventType: event.eventType,
+      })),
+    );
+    for (const { event } of applied) {
+      m.commitToEffect
+        .labels(this.opts.groupId, event.eventType)
+        .observe(Math.max(0, now - Date.parse(event.occurredAt)) / 1000);
+    }
+    m.recordsPerTransaction.labels(this.opts.groupId).observe(records.length);
+  }
+}
+
+function headerStrings(message: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return out;
+}
