@@ -5,7 +5,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
 
 import { approve, reject, type MessageOutcome, type Order } from '../domain/order.js';
-import { OrderRepository } from '../infrastructure/order.repository.js';
+import { OrderStore } from './ports/order-store.js';
 import { Clock } from '@app/platform';
 
 /**
@@ -15,7 +15,7 @@ import { Clock } from '@app/platform';
 @Injectable()
 export class PaymentEventsHandlers {
   constructor(
-    private readonly orders: OrderRepository,
+    private readonly orders: OrderStore,
     private readonly clock: Clock,
     private readonly logger: PinoLogger,
   ) {}

@@ -6,7 +6,7 @@ import type { EntityManager } from 'typeorm';
 
 import { openAccount } from '../domain/credit-account.js';
 import { authorizePayment, refundPayment } from '../domain/payment.js';
-import { PaymentRepository } from '../infrastructure/payment.repository.js';
+import { PaymentStore } from './ports/payment-store.js';
 import { Clock } from '@app/platform';
 import { CreditPolicy } from './credit-policy.js';
 
@@ -14,7 +14,7 @@ import { CreditPolicy } from './credit-policy.js';
 @Injectable()
 export class OrderEventsHandlers {
   constructor(
-    private readonly payments: PaymentRepository,
+    private readonly payments: PaymentStore,
     private readonly policy: CreditPolicy,
     private readonly clock: Clock,
     private readonly logger: PinoLogger,
