@@ -10,7 +10,7 @@ import {
 import type { EntityManager } from 'typeorm';
 
 import { eventIdFor } from './event-ids.js';
-import { activeTraceparent } from './tracing.js';
+import { publishTraceparent } from './tracing.js';
 
 export interface NewEvent<K extends EventType> {
   eventType: K;
@@ -67,8 +67,9 @@ export async function appendToOutbox<K extends EventType>(
     [HEADERS.eventId]: envelope.eventId,
     [HEADERS.correlationId]: envelope.correlationId,
   };
-  // The trace continues from the request or record being handled (W3C trace context).
-  const traceparent = event.traceparent ?? activeTraceparent();
+  // The trace continues from the request or record being handled (W3C trace context), through
+  // a producer span for this event.
+  const traceparent = event.traceparent ?? publishTraceparent({ ...envelope, topic });
   if (traceparent) headers[HEADERS.traceparent] = traceparent;
 
   await manager.query(

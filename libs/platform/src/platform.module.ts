@@ -4,6 +4,7 @@ import {
   type DynamicModule,
   type MiddlewareConsumer,
   type NestModule,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
@@ -19,7 +20,7 @@ import { KafkaHealthIndicator } from './kafka.health.js';
 import { MetricsController } from './metrics.controller.js';
 import { runMigrationsLocked } from './migrations.js';
 import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
-import { setupTracing, traceFields } from './tracing.js';
+import { setupTracing, shutdownTracing, traceFields } from './tracing.js';
 import { TracingMiddleware } from './tracing.middleware.js';
 
 export interface PlatformOptions {
@@ -37,13 +38,18 @@ export interface PlatformOptions {
  * client, health and metrics endpoints.
  */
 @Module({})
-export class PlatformModule implements NestModule {
+export class PlatformModule implements NestModule, OnApplicationShutdown {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(TracingMiddleware).forRoutes('*path');
   }
 
+  /** After the consumers and the relay stopped: their last spans are flushed, not lost. */
+  async onApplicationShutdown(): Promise<void> {
+    await shutdownTracing();
+  }
+
   static forService(opts: PlatformOptions): DynamicModule {
-    setupTracing();
+    setupTracing(opts.config.name);
     if (!register.getSingleMetric('process_cpu_seconds_total')) {
       collectDefaultMetrics({ labels: { service: opts.config.name } });
     }
