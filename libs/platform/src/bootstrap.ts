@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 
 import { startEventTransport } from './event-transport.start.js';
 import { HttpErrorFilter } from './http-error.filter.js';
+import { openApiDocument } from './openapi.js';
 import type { ServiceConfig } from './service-config.js';
 import { strictValidationPipe } from './validation.js';
 
@@ -33,14 +34,7 @@ export async function bootstrapService(
   app.useGlobalFilters(new HttpErrorFilter(log.logger));
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(opts.title)
-      .setDescription(opts.description)
-      .setVersion('1')
-      .build(),
-  );
+  const document = openApiDocument(app, opts);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   // Hybrid: the event transport's consumer joins its group in the background, so the HTTP

@@ -9,14 +9,21 @@ import {
   Param,
   Post,
   Query,
-  UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminOnly } from './admin-only.decorator.js';
+import { ApiErrors } from './api-errors.decorator.js';
 import { EventTransport } from './event-transport.js';
 import { RedriveRequest } from './redrive.request.js';
 
@@ -26,8 +33,8 @@ import { RedriveRequest } from './redrive.request.js';
  * id is in this consumer's inbox (its effect is in).
  */
 @ApiTags('admin')
-@ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
+@ApiExtraModels(RedriveRequest)
 @Controller('admin/dead-letters')
 export class DeadLettersController {
   constructor(
@@ -37,6 +44,8 @@ export class DeadLettersController {
   ) {}
 
   @Get()
+  @ApiQuery({ name: 'reason', required: false, description: 'only dead letters with this reason' })
+  @ApiOkResponse({ description: "This service's dead letters" })
   async list(@Query('reason') reason?: string) {
     const records = (await this.read()).filter((r) => !reason || r.reason === reason);
     const applied = await this.appliedIds(records);
@@ -50,6 +59,8 @@ export class DeadLettersController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ description: 'One dead letter with its payload' })
+  @ApiErrors(404)
   async inspect(@Param('id') id: string) {
     const record = (await this.read()).find((r) => r.id === id);
     if (!record)
@@ -65,6 +76,18 @@ export class DeadLettersController {
 
   @Post('redrive')
   @HttpCode(200)
+  @ApiBody({
+    schema: {
+      allOf: [{ $ref: getSchemaPath(RedriveRequest) }],
+      anyOf: [
+        { required: ['ids'] },
+        { required: ['reason'] },
+        { required: ['all'], properties: { all: { enum: [true] } } },
+      ],
+      description: 'say which dead letters: ids, reason, or all: true',
+    },
+  })
+  @ApiOkResponse({ description: 'What happened to each chosen dead letter' })
   async redrive(@Body() body: RedriveRequest) {
     if (!body.all && !body.reason && !body.ids?.length) {
       throw new BadRequestException({

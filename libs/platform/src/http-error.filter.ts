@@ -2,17 +2,21 @@ import {
   Catch,
   HttpException,
   HttpStatus,
+  NotFoundException,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 import type { Logger } from '@app/messaging';
 
+import { allowedMethods, type RouterLayer } from './allowed-methods.js';
+
 /**
  * Every error leaves as JSON. Body-parser faults (malformed JSON, a body over the limit)
- * carry their own 4xx status and are client mistakes, not 500s. Anything unexpected is a
- * 500 whose details stay in the log.
+ * carry their own 4xx status and are client mistakes, not 500s. A method no route of an
+ * existing path answers is a 405 with Allow, not a 404. Anything unexpected is a 500 whose
+ * details stay in the log.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -20,6 +24,19 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof NotFoundException) {
+      const request = host.switchToHttp().getRequest<Request>();
+      const allow = allowedMethods(routerStack(request), request.path);
+      if (allow.length > 0 && !allow.includes(request.method)) {
+        response.setHeader('Allow', allow.join(', '));
+        response.status(HttpStatus.METHOD_NOT_ALLOWED).json({
+          statusCode: 405,
+          error: 'Method Not Allowed',
+          message: `${request.path} answers ${allow.join(', ')}`,
+        });
+        return;
+      }
+    }
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       response
@@ -57,6 +74,12 @@ export class HttpErrorFilter implements ExceptionFilter {
       message: 'An unexpected error occurred; it has been logged.',
     });
   }
+}
+
+/** The application router's layers (Express 5: `app.router`), where Nest puts its routes. */
+function routerStack(request: Request): readonly RouterLayer[] {
+  const app = request.app as unknown as { router?: { stack?: RouterLayer[] } } | undefined;
+  return app?.router?.stack ?? [];
 }
 
 function clientStatusOf(exception: unknown): number | undefined {

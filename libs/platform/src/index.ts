@@ -21,3 +21,7 @@ export * from './redrive.request.js';
 export * from './tracing.js';
 export * from './tracing.middleware.js';
 export * from './retention.service.js';
+export * from './admin-only.decorator.js';
+export * from './api-errors.decorator.js';
+export * from './error.response.js';
+export * from './no-nul.js';

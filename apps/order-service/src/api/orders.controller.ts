@@ -11,7 +11,8 @@ import {
   UseFilters,
   BadRequestException,
 } from '@nestjs/common';
-import { ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ErrorResponse } from '@app/platform';
+import { ApiHeader, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { CancelOrderHandler } from '../application/cancel-order.handler.js';
@@ -38,10 +39,12 @@ export class OrdersController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Same key + same body -> the same order',
+    description: 'Same key + same body -> the same order (1-200 printable ASCII characters)',
+    schema: { type: 'string', pattern: KEY_PATTERN.source },
   })
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
   @ApiResponse({ status: 201, type: OrderResponse })
+  @ApiErrors(400, 422)
   async place(
     @Body() body: PlaceOrderRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -71,7 +74,9 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, type: OrderResponse })
+  @ApiErrors(400, 404)
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderResponse> {
     const record = await this.orders.find(id);
     if (!record) throw new OrderNotFoundError(id);
@@ -80,8 +85,14 @@ export class OrdersController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, type: OrderResponse })
-  @ApiResponse({ status: 409, description: 'The order is REJECTED or already CANCELLED' })
+  @ApiErrors(400, 404)
+  @ApiResponse({
+    status: 409,
+    description: 'The order is REJECTED or already CANCELLED',
+    type: ErrorResponse,
+  })
   async cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: CancelOrderRequest,

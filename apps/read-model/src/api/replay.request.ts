@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsRFC3339, ValidateIf } from 'class-validator';
 
 export class ReplayRequest {
   @ApiProperty({
@@ -10,9 +10,13 @@ export class ReplayRequest {
   @IsIn(['rebuild', 'from-datetime'])
   mode!: 'rebuild' | 'from-datetime';
 
-  @ApiPropertyOptional({ description: 'ISO-8601 time, for from-datetime' })
-  @ValidateIf((r: ReplayRequest) => r.mode === 'from-datetime')
-  @IsISO8601({ strict: true })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'RFC 3339 time; required for from-datetime, ignored by rebuild',
+  })
+  // Checked whenever present, so a rebuild's ignored toDatetime is still a date-time.
+  @ValidateIf((r: ReplayRequest) => r.mode === 'from-datetime' || r.toDatetime !== undefined)
+  @IsRFC3339()
   toDatetime?: string;
 
   @ApiPropertyOptional({ description: 'rebuild only: replace the live views (default true)' })

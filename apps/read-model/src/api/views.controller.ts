@@ -7,7 +7,8 @@ import {
   ParseUUIDPipe,
   Query,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiErrors, NO_NUL } from '@app/platform';
+import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 
 import { decodeCursor } from '../queries/cursor.js';
 import { ListOrdersQuery } from '../queries/list-orders.query.js';
@@ -19,6 +20,9 @@ export class ViewsController {
   constructor(private readonly queries: ViewsQueries) {}
 
   @Get('orders/:id')
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ description: 'The order as the read model sees it' })
+  @ApiErrors(400, 404)
   async order(@Param('id', new ParseUUIDPipe()) id: string) {
     const view = await this.queries.order(id);
     if (!view)
@@ -31,6 +35,8 @@ export class ViewsController {
   }
 
   @Get('orders')
+  @ApiOkResponse({ description: 'A page of orders, newest first, and the next cursor' })
+  @ApiErrors(400)
   list(@Query() query: ListOrdersQuery) {
     const after = query.cursor ? decodeCursor(query.cursor) : null;
     if (query.cursor && !after) {
@@ -50,13 +56,19 @@ export class ViewsController {
   }
 
   @Get('customers/:id/summary')
+  @ApiParam({
+    name: 'id',
+    schema: { type: 'string', minLength: 1, maxLength: 64, pattern: NO_NUL.source },
+  })
+  @ApiOkResponse({ description: "The customer's order and payment totals" })
+  @ApiErrors(400, 404)
   async summary(@Param('id') id: string) {
-    if (id.length > 64) {
+    if (id.length > 64 || !NO_NUL.test(id)) {
       throw new BadRequestException({
         statusCode: 400,
         error: 'Bad Request',
-        message: 'customer id too long',
-        fields: [{ field: 'id', problems: ['at most 64 characters'] }],
+        message: 'Request validation failed',
+        fields: [{ field: 'id', problems: ['at most 64 characters, no NUL'] }],
       });
     }
     const summary = await this.queries.customerSummary(id);
