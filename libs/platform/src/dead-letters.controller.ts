@@ -79,11 +79,7 @@ export class DeadLettersController {
   @ApiBody({
     schema: {
       allOf: [{ $ref: getSchemaPath(RedriveRequest) }],
-      anyOf: [
-        { required: ['ids'] },
-        { required: ['reason'] },
-        { required: ['all'], properties: { all: { enum: [true] } } },
-      ],
+      minProperties: 1,
       description: 'say which dead letters: ids, reason, or all: true',
     },
   })

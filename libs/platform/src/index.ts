@@ -25,3 +25,4 @@ export * from './admin-only.decorator.js';
 export * from './api-errors.decorator.js';
 export * from './error.response.js';
 export * from './no-nul.js';
+export * from './absent-or-valid.decorator.js';

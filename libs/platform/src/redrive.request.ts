@@ -3,13 +3,13 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsBoolean,
-  IsOptional,
+  Equals,
   IsString,
   Length,
   Matches,
 } from 'class-validator';
 
+import { AbsentOrValid } from './absent-or-valid.decorator.js';
 import { NO_NUL, NO_NUL_MESSAGE } from './no-nul.js';
 
 /** Which dead letters to apply again: by id, by reason, or all of them. */
@@ -21,7 +21,7 @@ export class RedriveRequest {
     maxItems: 1000,
     items: { type: 'string', pattern: '^\\d+:\\d+$' },
   })
-  @IsOptional()
+  @AbsentOrValid()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
@@ -34,14 +34,14 @@ export class RedriveRequest {
     maxLength: 100,
     pattern: NO_NUL.source,
   })
-  @IsOptional()
+  @AbsentOrValid()
   @IsString()
   @Length(1, 100)
   @Matches(NO_NUL, { message: NO_NUL_MESSAGE })
   reason?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
+  @ApiPropertyOptional({ enum: [true], description: 'every dead letter; false is refused' })
+  @AbsentOrValid()
+  @Equals(true, { message: 'all must be true when given (leave it out otherwise)' })
   all?: boolean;
 }

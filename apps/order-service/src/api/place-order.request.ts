@@ -1,4 +1,4 @@
-import { NO_NUL, NO_NUL_MESSAGE } from '@app/platform';
+import { AbsentOrValid, NO_NUL, NO_NUL_MESSAGE } from '@app/platform';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -7,7 +7,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -79,7 +78,7 @@ export class PlaceOrderRequest {
     default: DEFAULT_SALES_CHANNEL,
     description: `Where the order was placed; "${DEFAULT_SALES_CHANNEL}" when absent`,
   })
-  @IsOptional()
+  @AbsentOrValid()
   @IsIn(PLACEABLE_SALES_CHANNELS)
   salesChannel?: PlaceableSalesChannel;
 }
@@ -92,7 +91,7 @@ export class CancelOrderRequest {
     maxLength: 200,
     pattern: NO_NUL.source,
   })
-  @IsOptional()
+  @AbsentOrValid()
   @IsString()
   @Length(1, 200)
   @Matches(NO_NUL, { message: NO_NUL_MESSAGE })

@@ -1,5 +1,6 @@
+import { AbsentOrValid } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsRFC3339, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsRFC3339, ValidateIf } from 'class-validator';
 
 export class ReplayRequest {
   @ApiProperty({
@@ -20,7 +21,7 @@ export class ReplayRequest {
   toDatetime?: string;
 
   @ApiPropertyOptional({ description: 'rebuild only: replace the live views (default true)' })
-  @IsOptional()
+  @AbsentOrValid()
   @IsBoolean()
   swap?: boolean;
 }
