@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { eventually } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { eventually } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { ADMIN_TOKEN } from './support/api.js';
-import { http } from './support/http.js';
+import { ADMIN_TOKEN } from '../support/api.js';
+import { http } from '../support/http.js';
 
 const ST = process.env.SCHEMATHESIS_BIN ?? 'st';
 const INSTALL = 'python3 -m pip install schemathesis==4.32.5 (what .ci/run does)';

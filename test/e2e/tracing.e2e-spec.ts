@@ -1,5 +1,5 @@
-import { eventually } from '@app/testing';
-import { e2eStack } from '@app/testing/e2e';
+import { eventually } from '@app/devstack';
+import { e2eStack } from '../support/e2e-stack.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -7,8 +7,8 @@ import {
   type OtlpReceiver,
   type ReceivedSpan,
 } from '../../tools/otlp/otlp-receiver.js';
-import { systemApi } from './support/api.js';
-import { newCustomerId, placeOrder } from './support/orders.js';
+import { systemApi } from '../support/api.js';
+import { newCustomerId, placeOrder } from '../support/orders.js';
 
 const SERVICES = ['order-service', 'payment-service', 'read-model'] as const;
 const SERVER = 2;
