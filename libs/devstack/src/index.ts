@@ -5,6 +5,7 @@ export * from './kafka-runtime.js';
 export * from './pid-registry.js';
 export * from './ports.js';
 export * from './postgres-server.js';
+export * from './preflight.js';
 export * from './project-paths.js';
 export * from './topics.js';
 export * from './service-process.js';
