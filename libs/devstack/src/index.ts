@@ -2,6 +2,7 @@ export * from './eventually.js';
 export * from './infra.js';
 export * from './kafka-broker.js';
 export * from './kafka-runtime.js';
+export * from './os-user.js';
 export * from './pid-registry.js';
 export * from './ports.js';
 export * from './postgres-server.js';

@@ -12,6 +12,8 @@ export interface PidRecord {
   marker: string;
   /** What stops it cleanly (PostgreSQL: SIGINT, a fast shutdown); SIGTERM when absent. */
   stopSignal?: NodeJS.Signals;
+  /** Folders that only this process used (a data directory), removed once it is stopped. */
+  removeWhenStopped?: string[];
 }
 
 /** Every registry of this process, so a last-resort handler can stop what each started. */
@@ -110,7 +112,11 @@ export class PidRegistry {
         }
       }),
     );
-    for (const entry of this.list().filter(mine)) this.forget(entry.name, entry.pid);
+    for (const entry of this.list().filter(mine)) {
+      for (const path of entry.removeWhenStopped ?? [])
+        rmSync(path, { recursive: true, force: true });
+      this.forget(entry.name, entry.pid);
+    }
     return running;
   }
 }

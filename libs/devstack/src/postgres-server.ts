@@ -137,7 +137,15 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
     child.unref();
     pid = child.pid ?? 0;
     // Recorded before it is ready: a launcher stopped during start-up must find it.
-    if (pid) opts.registry.record({ name: 'postgres', pid, marker: dataDir, stopSignal: 'SIGINT' });
+    if (pid) {
+      opts.registry.record({
+        name: 'postgres',
+        pid,
+        marker: dataDir,
+        stopSignal: 'SIGINT',
+        removeWhenStopped: [dataDir],
+      });
+    }
     // No pid: the spawn failed, and its 'error' event says why.
     await (pid
       ? Promise.race([spawnFailed, waitUntilAccepting(urlFor('postgres'), pid, logFile)])
