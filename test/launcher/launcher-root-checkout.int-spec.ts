@@ -71,10 +71,15 @@ describe('npm start as root from a checkout below a 0700 folder', () => {
       app,
     );
     const watch = watchRegistrations(run);
-    const ready = await eventually(() => /^READY (.*)$/m.exec(run!.stdout())?.[1], {
-      timeoutMs: 60_000,
-      what: `the launcher to be ready (stderr: ${run.stderr()})`,
-    });
+    const ready = await Promise.race([
+      eventually(() => /^READY (.*)$/m.exec(run!.stdout())?.[1], {
+        timeoutMs: 60_000,
+        what: 'the launcher to print READY',
+      }),
+      run.exited.then((code) => {
+        throw new Error(`the launcher exited (${code}) before it was ready: ${run!.stderr()}`);
+      }),
+    ]);
     expect(run.stderr()).toBe('');
 
     const client = new pg.Client({

@@ -89,6 +89,7 @@ export class PidRegistry {
         await waitForExit(entry.pid, 10_000);
         reaped.push(entry);
       }
+      if (!isAlive(entry.pid)) removeLeftovers(entry);
       this.forget(entry.name);
     }
     return reaped;
@@ -113,12 +114,15 @@ export class PidRegistry {
       }),
     );
     for (const entry of this.list().filter(mine)) {
-      for (const path of entry.removeWhenStopped ?? [])
-        rmSync(path, { recursive: true, force: true });
+      removeLeftovers(entry);
       this.forget(entry.name, entry.pid);
     }
     return running;
   }
+}
+
+function removeLeftovers(entry: PidRecord): void {
+  for (const path of entry.removeWhenStopped ?? []) rmSync(path, { recursive: true, force: true });
 }
 
 export function isAlive(pid: number): boolean {
