@@ -8,7 +8,14 @@
  */
 import { parseArgs } from 'node:util';
 
-import { LauncherError, startInfra, startStack, type Profile } from '@app/devstack';
+import {
+  LauncherError,
+  PidRegistry,
+  assertKafkaAnswers,
+  startInfra,
+  startStack,
+  type Profile,
+} from '@app/devstack';
 
 import { runDemoScenario } from './demo-scenario.js';
 
@@ -24,25 +31,65 @@ const command = positionals[0] ?? 'start';
 const profile = (values.profile ?? (command === 'infra' ? 'test' : 'dev')) as Profile;
 const say = (line: string): void => console.log(`[launcher] ${line}`);
 
+/** Stops the stack in order (services, Kafka, PostgreSQL) once it is up. */
 let shutdown: (() => Promise<void>) | undefined;
+/** After "ready", Ctrl-C is the normal way to stop (exit 0); before it, an interruption. */
+let ready = false;
 let exiting = false;
-async function exit(code: number): Promise<never> {
+
+async function stopEverything(): Promise<void> {
+  say('stopping everything this launcher started...');
+  await shutdown?.().catch(() => undefined);
+  // Whatever is not (yet) part of a stack: a broker or database still starting, by pid.
+  await PidRegistry.stopEverythingStarted();
+  say('stopped.');
+}
+
+async function exitNormally(): Promise<never> {
   if (!exiting) {
     exiting = true;
-    if (shutdown) {
-      say('stopping everything this launcher started...');
-      await shutdown().catch((e: unknown) => console.error(e));
-      say('stopped.');
-    }
+    await stopEverything();
   }
-  process.exit(code);
+  process.exit(0);
 }
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void exit(0));
+
+/**
+ * Every failure ends here: everything this launcher started is stopped by pid, then ONE
+ * line on stderr says what went wrong (the stack trace only with DEBUG=1), exit code 1.
+ */
+async function fail(error: unknown): Promise<never> {
+  if (exiting) return new Promise<never>(() => undefined); // a second failure while stopping
+  exiting = true;
+  if (process.env.DEBUG) console.error(error);
+  await stopEverything().catch(() => undefined);
+  console.error(`[launcher] ${oneLine(error)}`);
+  process.exit(1);
+}
+
+function oneLine(error: unknown): string {
+  if (error instanceof LauncherError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `unexpected error: ${message.split('\n')[0]} (DEBUG=1 prints the stack)`;
+}
+
+class Interrupted extends LauncherError {}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    if (ready) void exitNormally();
+    else void fail(new Interrupted(`interrupted by ${sig} during start-up; nothing left running`));
+  });
+}
+process.on('uncaughtException', (error) => void fail(error));
+process.on('unhandledRejection', (reason) => void fail(reason));
 
 async function main(): Promise<void> {
+  // Every child is unref'd (a failed launcher must not wait on them), so this timer is
+  // what keeps the launcher alive until Ctrl-C; it exits only through the paths above.
+  setInterval(() => undefined, 2 ** 30);
   if (command === 'infra') {
     const infra = await startInfra({ profile, log: say });
     shutdown = () => infra.stop();
+    ready = true;
     console.log(
       `READY ${JSON.stringify({ brokers: infra.brokers, adminUrl: infra.databaseUrl('postgres') })}`,
     );
@@ -54,6 +101,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const stack = await startStack({ profile, log: say, portOffset: Number(values['port-offset']) });
   shutdown = () => stack.stop();
+  // The services' readiness includes the broker; this says it for the launcher, too.
+  await assertKafkaAnswers(stack.infra.brokers, 'kafka');
+  ready = true;
   say(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const [name, proc] of stack.services)
     say(`  ${name.padEnd(16)} ${proc.url}  (docs: ${proc.url}/docs)`);
@@ -67,13 +117,9 @@ async function main(): Promise<void> {
       brokers: stack.infra.brokers,
       print: (line) => console.log(line),
     });
-    if (values.once) return exit(0);
+    if (values.once) return exitNormally();
   }
   say('running; press Ctrl-C to stop.');
 }
 
-main().catch(async (error: unknown) => {
-  if (error instanceof LauncherError) console.error(`\n[launcher] ${error.message}\n`);
-  else console.error(error);
-  await exit(1);
-});
+main().catch(fail);

@@ -6,23 +6,11 @@ import { SERVICE_NAMES, TOPOLOGY } from '@app/contracts';
 import { eventually, isAlive, projectRoot, runDir, type PidRecord } from '@app/devstack';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { processesMentioning } from '../support/launcher-run.js';
+
 const PORT_OFFSET = 200;
 /** `npm start`'s port of each service, before the offset. */
 const SERVICES = Object.fromEntries(SERVICE_NAMES.map((s) => [s, TOPOLOGY[s].port]));
-
-/** Every process on the machine whose command line mentions `needle`. */
-function processesMentioning(needle: string): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((name) => {
-      try {
-        const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-        return cmdline.includes(needle) ? [Number(name)] : [];
-      } catch {
-        return [];
-      }
-    });
-}
 
 function withoutInfraSettings(): NodeJS.ProcessEnv {
   const env = { ...process.env };

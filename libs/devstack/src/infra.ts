@@ -3,8 +3,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { startKafkaBroker, type KafkaBroker } from './kafka-broker.js';
+import { ensureOsUser, isRoot } from './os-user.js';
 import { PidRegistry, isAlive } from './pid-registry.js';
+import { reachablePostgresBinaries } from './postgres-binaries.js';
 import { createDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
+import { assertDatabaseAnswers, assertKafkaAnswers } from './preflight.js';
 import { runDir } from './project-paths.js';
 import { ensureTopics } from './topics.js';
 
@@ -49,6 +52,10 @@ export interface StartInfraOptions {
 export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? (() => undefined);
+  // Everything that can be checked is checked before anything starts: a wrong KAFKA_BROKERS
+  // or DATABASE_URL, or a PostgreSQL its OS user cannot reach, must not leave a broker or a
+  // database behind.
+  await checkBeforeStarting(env);
   // Test runs may overlap (two terminals, parallel agents): each gets its own folder and
   // free ports, and only the folders of launchers that no longer run are reaped.
   const isolated = opts.profile === 'test';
@@ -56,6 +63,34 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
   const dir = isolated ? join(runDir(opts.profile), String(process.pid)) : runDir(opts.profile);
   mkdirSync(dir, { recursive: true });
   const registry = new PidRegistry(dir);
+  try {
+    return await startOrAttach(opts, env, log, dir, registry);
+  } catch (error) {
+    // Whatever started before the failure, and whatever was still starting.
+    await registry.stopAll();
+    if (isolated && registry.list().length === 0) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function checkBeforeStarting(env: NodeJS.ProcessEnv): Promise<void> {
+  await Promise.all([
+    env.KAFKA_BROKERS
+      ? assertKafkaAnswers(env.KAFKA_BROKERS.split(',').filter(Boolean), 'KAFKA_BROKERS')
+      : undefined,
+    env.DATABASE_URL ? assertDatabaseAnswers(env.DATABASE_URL, 'DATABASE_URL') : undefined,
+  ]);
+  if (!env.DATABASE_URL) reachablePostgresBinaries(isRoot() ? ensureOsUser('postgres') : undefined);
+}
+
+async function startOrAttach(
+  opts: StartInfraOptions,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  dir: string,
+  registry: PidRegistry,
+): Promise<Infra> {
+  const isolated = opts.profile === 'test';
   // Reap only what this call owns: attaching to a broker or database (KAFKA_BROKERS,
   // DATABASE_URL) must never touch the processes of the launcher that started them.
   const owned = (name: string): boolean =>
@@ -72,7 +107,7 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
     : PORTS[opts.profile as Exclude<Profile, 'test'>];
   const kafkaPort = Number(env.KAFKA_PORT ?? ports.kafka);
 
-  const [kafka, postgres] = await Promise.all([
+  const [kafkaStart, postgresStart] = await Promise.allSettled([
     env.KAFKA_BROKERS
       ? Promise.resolve(undefined)
       : startKafkaBroker({
@@ -90,11 +125,13 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
           registry,
           log,
         }),
-  ]).catch(async (error: unknown) => {
-    // One half may have started: stop what is recorded before reporting.
-    await registry.reapStale((e) => owned(e.name));
-    throw error;
-  });
+  ]);
+  // Both are awaited to the end even when one fails (allSettled): a PostgreSQL still
+  // starting when the broker failed must be recorded before the caller stops everything.
+  const failed = [kafkaStart, postgresStart].find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const kafka = kafkaStart.status === 'fulfilled' ? kafkaStart.value : undefined;
+  const postgres = postgresStart.status === 'fulfilled' ? postgresStart.value : undefined;
 
   const brokers = kafka?.brokers ?? (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
   await ensureTopics(brokers);

@@ -1,12 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Kafka, logLevel } from 'kafkajs';
 
-import { ensureKafkaClasspath } from './kafka-runtime.js';
+import { ensureKafkaClasspath, javaCommand } from './kafka-runtime.js';
 import { type PidRegistry, isAlive, signal, waitForExit } from './pid-registry.js';
 import { LauncherError, assertPortFree } from './ports.js';
+import { runToCompletion } from './run-to-completion.js';
 
 export interface KafkaBrokerOptions {
   port: number;
@@ -73,29 +74,37 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   ];
 
   const clusterId = randomClusterId();
-  const format = spawnSync(
-    'java',
+  await runToCompletion(
+    `Kafka's storage format (${javaCommand()})`,
+    javaCommand(),
     java('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', config], 256),
-    { encoding: 'utf8' },
+    {},
+    { registry: opts.registry, name: 'kafka-format', marker: config },
   );
-  if (format.status !== 0) {
-    throw new LauncherError(`Kafka storage format failed:\n${format.stdout}${format.stderr}`);
-  }
 
   const brokers = [`127.0.0.1:${opts.port}`];
   let pid = 0;
 
   const launch = async (): Promise<void> => {
     const out = openSync(logFile, 'a');
-    const child = spawn('java', java('kafka.Kafka', [config], opts.heapMb ?? 512), {
+    const child = spawn(javaCommand(), java('kafka.Kafka', [config], opts.heapMb ?? 512), {
       stdio: ['ignore', out, out],
     });
     closeSync(out);
-    if (!child.pid) throw new LauncherError('could not spawn java for the Kafka broker');
-    pid = child.pid;
+    // A failed spawn (no java, not executable) is an 'error' event, never an exception.
+    const spawnFailed = new Promise<never>((_, reject) =>
+      child.once('error', (error) =>
+        reject(new LauncherError(`the Kafka broker could not be started: ${error.message}`)),
+      ),
+    );
+    spawnFailed.catch(() => undefined);
     child.unref();
-    opts.registry.record({ name: 'kafka', pid, marker: config });
-    await waitUntilServing(brokers, pid, logFile, 60_000);
+    pid = child.pid ?? 0;
+    if (pid) opts.registry.record({ name: 'kafka', pid, marker: config });
+    // No pid: the spawn failed, and its 'error' event says why.
+    await (pid
+      ? Promise.race([spawnFailed, waitUntilServing(brokers, pid, logFile, 60_000)])
+      : spawnFailed);
     log(`kafka ready on ${brokers.join(',')} (pid ${pid})`);
   };
 

@@ -15,6 +15,10 @@ export function pinnedKafkaVersion(): string {
   return match[1];
 }
 
+/** The JVM, as Kafka's own scripts pick it: $JAVA_HOME/bin/java, else `java` on PATH. */
+export const javaCommand = (): string =>
+  process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+
 /**
  * Returns a folder holding the broker's runtime classpath, resolving it from Maven Central
  * with Maven the first time. The folder is only published (renamed into place) once the
@@ -27,7 +31,7 @@ export function ensureKafkaClasspath(log: (line: string) => void = () => undefin
   const target = join(cacheDir(), 'kafka', `${version}-${pomHash}`, 'libs');
   if (existsSync(join(target, '.complete'))) return target;
 
-  requireTool('java', ['-version'], 'Java 17 or newer runs the Kafka broker');
+  requireTool(javaCommand(), ['-version'], 'Java 17 or newer runs the Kafka broker');
   requireTool('mvn', ['-v'], 'Maven fetches the Kafka broker jars from Maven Central');
 
   const staging = `${target}.partial-${process.pid}`;
@@ -73,7 +77,7 @@ function requireTool(cmd: string, args: string[], why: string): void {
   if (probe.error) {
     throw new LauncherError(
       `\`${cmd}\` is not installed or not on PATH. ${why}. Install it (Debian: ` +
-        `\`apt-get install ${cmd === 'java' ? 'openjdk-17-jre-headless' : 'maven'}\`), or set ` +
+        `\`apt-get install ${cmd === 'mvn' ? 'maven' : 'openjdk-17-jre-headless'}\`), or set ` +
         'KAFKA_BROKERS to an existing broker, or use `docker compose up`.',
     );
   }
@@ -89,7 +93,7 @@ export function runKafkaTool(
   log: (line: string) => void = () => undefined,
 ): { status: number; output: string } {
   const classpath = join(ensureKafkaClasspath(log), '*');
-  const result = spawnSync('java', ['-Xmx256m', '-cp', classpath, mainClass, ...args], {
+  const result = spawnSync(javaCommand(), ['-Xmx256m', '-cp', classpath, mainClass, ...args], {
     encoding: 'utf8',
     env: { ...process.env, KAFKA_LOG4J_OPTS: '' },
   });

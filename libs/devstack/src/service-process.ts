@@ -37,12 +37,19 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
     stdio: ['ignore', out, out],
   });
   closeSync(out);
-  if (!child.pid) throw new LauncherError(`could not start ${opts.instance}`);
-  const pid = child.pid;
+  // A failed spawn is an 'error' event (never an exception): it fails this start.
+  const spawnFailed = new Promise<never>((_, reject) =>
+    child.once('error', (error) =>
+      reject(new LauncherError(`${opts.instance} could not be started: ${error.message}`)),
+    ),
+  );
+  spawnFailed.catch(() => undefined);
   child.unref();
+  const pid = child.pid ?? 0;
+  if (!pid) await spawnFailed;
   opts.registry.record({ name: opts.instance, pid, marker: entry });
   const url = `http://127.0.0.1:${opts.port}`;
-  await waitForReady(url, pid, opts.instance, logFile, 90_000);
+  await Promise.race([spawnFailed, waitForReady(url, pid, opts.instance, logFile, 90_000)]);
 
   const terminate = async (sig: NodeJS.Signals): Promise<void> => {
     if (isAlive(pid)) {
