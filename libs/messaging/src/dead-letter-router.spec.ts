@@ -1,3 +1,4 @@
+import { ORDER_EVENTS_TOPIC, TOPOLOGY } from '@app/contracts';
 import type { KafkaMessage, ProducerRecord } from 'kafkajs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -29,8 +30,8 @@ const producer = (fails = false) => {
 
 const router = (p: ReturnType<typeof producer> | null) =>
   new DeadLetterRouter({
-    groupId: 'payment-service',
-    deadLetterTopic: 'payment-service.dlt',
+    groupId: TOPOLOGY['payment-service'].group,
+    deadLetterTopic: TOPOLOGY['payment-service'].deadLetterTopic,
     log,
     producer: p,
     now: () => failedAt,
@@ -40,14 +41,14 @@ describe('DeadLetterRouter (invariant 7: bad input is contained)', () => {
   it('publishes the original key, bytes and headers, plus the reason and the source topic/partition/offset', async () => {
     const p = producer();
     const verdict = await router(p).route(
-      { topic: 'order.events', partition: 3, message },
+      { topic: ORDER_EVENTS_TOPIC, partition: 3, message },
       { reason: 'not-an-envelope', detail: 'must have required property eventId' },
     );
 
     expect(verdict).toBe('dead-lettered');
     expect(p.sent).toHaveLength(1);
     const [record] = p.sent;
-    expect(record).toMatchObject({ topic: 'payment-service.dlt', acks: -1 });
+    expect(record).toMatchObject({ topic: TOPOLOGY['payment-service'].deadLetterTopic, acks: -1 });
     const [letter] = record!.messages;
     expect(letter!.key).toEqual(message.key);
     expect(letter!.value).toEqual(message.value);
@@ -55,7 +56,7 @@ describe('DeadLetterRouter (invariant 7: bad input is contained)', () => {
       ...message.headers,
       [DLT_HEADERS.reason]: 'not-an-envelope',
       [DLT_HEADERS.error]: 'must have required property eventId',
-      [DLT_HEADERS.sourceTopic]: 'order.events',
+      [DLT_HEADERS.sourceTopic]: ORDER_EVENTS_TOPIC,
       [DLT_HEADERS.sourcePartition]: '3',
       [DLT_HEADERS.sourceOffset]: '42',
       [DLT_HEADERS.consumerGroup]: 'payment-service',
@@ -65,7 +66,7 @@ describe('DeadLetterRouter (invariant 7: bad input is contained)', () => {
 
   it('asks for a retry, never a skip, when the dead letter cannot be published', async () => {
     const verdict = await router(producer(true)).route(
-      { topic: 'order.events', partition: 0, message },
+      { topic: ORDER_EVENTS_TOPIC, partition: 0, message },
       { reason: 'malformed-bytes', detail: 'Unexpected token' },
     );
     expect(verdict).toBe('retry');
@@ -73,7 +74,7 @@ describe('DeadLetterRouter (invariant 7: bad input is contained)', () => {
 
   it('publishes nothing when the dead letters exist already (a rebuild re-reading the log)', async () => {
     const verdict = await router(null).route(
-      { topic: 'order.events', partition: 0, message },
+      { topic: ORDER_EVENTS_TOPIC, partition: 0, message },
       { reason: 'malformed-bytes', detail: 'Unexpected token' },
     );
     expect(verdict).toBe('dead-lettered');

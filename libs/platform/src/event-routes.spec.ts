@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import type { DomainEvent, EventOf } from '@app/contracts';
+import { ORDER_EVENTS_TOPIC, TOPOLOGY, type DomainEvent, type EventOf } from '@app/contracts';
 import { PermanentError, type EventContext, type EventRoutes } from '@app/messaging';
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -77,11 +77,11 @@ const event = <K extends DomainEvent['eventType']>(eventType: K, payload: unknow
 
 const context: EventContext = {
   manager: {} as EntityManager,
-  topic: 'order.events',
+  topic: ORDER_EVENTS_TOPIC,
   partition: 2,
   offset: '17',
   headers: { traceparent: '00-abc-def-01' },
-  groupId: 'payment-service',
+  groupId: TOPOLOGY['payment-service'].group,
 };
 
 describe('routesFromHandlers: @EventPattern methods as the consumer runtime calls them', () => {
