@@ -67,8 +67,8 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
     return await startOrAttach(opts, env, log, dir, registry);
   } catch (error) {
     // Whatever started before the failure, and whatever was still starting.
+    // The run folder stays: the error names a log in it (the next test run reaps it).
     await registry.stopAll();
-    if (isolated && registry.list().length === 0) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
