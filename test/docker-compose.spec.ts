@@ -7,17 +7,29 @@ import { ALL_TOPICS, DEFAULT_PARTITIONS, TOPOLOGY } from '@app/contracts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
+import { BASE_IMAGE } from '../tools/compose/base-image.js';
+import { standIns } from '../tools/compose/stand-ins.js';
 import { SERVICES } from '../tools/services.js';
 
 /**
- * No Docker engine runs where the tests run, so `docker compose up` cannot be the proof.
- * These checks hold the container setup to the facts the rest of the project depends on:
- * the topics of libs/contracts, one database per service, the launcher's entry points, the
- * environment each service reads, and a runtime image without devDependencies.
+ * `npm run test:compose` is the proof that `docker compose up` works (it runs the stack).
+ * These fast checks hold the container setup to the facts the rest of the project depends
+ * on: the topics of libs/contracts, one database per service, the launcher's entry points,
+ * the environment each service reads, a runtime image without devDependencies, and the
+ * image variables that let the compose test swap in stand-ins (docs/adr/0007).
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
+
+/** `${VAR:-default}` as docker compose resolves it when VAR is unset. */
+const withDefaults = (text: string): string => text.replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+const composeText = read('docker-compose.yml');
+/** The variable and default of a `${VAR:-default}` value. */
+const variableOf = (value: string | undefined): { name?: string; fallback?: string } => {
+  const match = /^\$\{(\w+):-([^}]*)\}$/.exec(value ?? '');
+  return { name: match?.[1], fallback: match?.[2] };
+};
 
 const APP_SERVICES = [
   { ...TOPOLOGY['order-service'], reads: [] },
@@ -42,8 +54,12 @@ interface ComposeService {
 }
 
 // merge: docker compose honours YAML `<<` merge keys (the x-app-service anchor).
-const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+const compose = parse(withDefaults(composeText), { merge: true }) as {
   services: Record<string, ComposeService>;
+};
+const raw = parse(composeText, { merge: true }) as {
+  services: Record<string, ComposeService>;
+  [key: string]: unknown;
 };
 const service = (name: string): ComposeService => {
   const found = compose.services[name];
@@ -63,11 +79,61 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('uses the official images: apache/kafka 4.x for the broker and its tools, postgres for the database', () => {
+  it('uses the official images by default: apache/kafka 4.x for the broker and its tools, postgres for the database', () => {
     expect(service('kafka').image).toMatch(/^apache\/kafka:4\.\d+(\.\d+)?$/);
     // The same image, so the topic tool speaks exactly the broker's version.
-    expect(service('kafka-init').image).toBe(service('kafka').image);
+    expect(raw.services['kafka-init']?.image).toBe(raw.services.kafka?.image);
     expect(service('postgres').image).toMatch(/^postgres:\d+/);
+  });
+
+  it('names each image through a variable, so a stand-in can replace it where no registry is reachable', () => {
+    expect(variableOf(raw.services.kafka?.image).name).toBe('KAFKA_IMAGE');
+    expect(variableOf(raw.services.postgres?.image).name).toBe('POSTGRES_IMAGE');
+    const build = raw.services['order-service']?.build as { args?: Record<string, string> };
+    const nodeImage = variableOf(build.args?.NODE_IMAGE);
+    expect(nodeImage.name).toBe('NODE_IMAGE');
+    // The compose default and the Dockerfile's own default are one image.
+    expect(nodeImage.fallback).toBe(parseDockerfile(read('Dockerfile'))[0]?.image);
+  });
+
+  it('has a stand-in recipe in docker/stand-ins/ for every image variable', () => {
+    const recipes = standIns(ROOT);
+    expect(recipes.map((r) => r.variable).sort()).toEqual([
+      'KAFKA_IMAGE',
+      'NODE_IMAGE',
+      'POSTGRES_IMAGE',
+    ]);
+    for (const recipe of recipes) {
+      expect(existsSync(join(ROOT, recipe.dockerfile)), recipe.dockerfile).toBe(true);
+      const [first] = parseDockerfile(read(recipe.dockerfile));
+      expect(first?.image, `${recipe.dockerfile} builds FROM the debootstrapped base`).toBe(
+        BASE_IMAGE,
+      );
+    }
+    expect(standIns(ROOT).find((r) => r.variable === 'KAFKA_IMAGE')?.args).toEqual({
+      KAFKA_VERSION: service('kafka').image?.split(':')[1],
+    });
+  });
+
+  it('stays valid for docker-compose 1.29: no top-level name (v1 rejects it), the project name in .env', () => {
+    expect(
+      Object.keys(raw)
+        .filter((key) => !key.startsWith('x-'))
+        .sort(),
+    ).toEqual(['services', 'volumes']);
+    expect(read('.env')).toMatch(/^COMPOSE_PROJECT_NAME=kafka-event-log-orders$/m);
+  });
+
+  it('publishes every port on loopback only, each movable through a *_HOST_PORT variable', () => {
+    for (const [name, svc] of Object.entries(raw.services)) {
+      for (const port of svc.ports ?? []) {
+        // The short string form: the long form has no place for a default in a variable.
+        expect(typeof port, `${name} publishes ports as strings`).toBe('string');
+        expect(port, `${name} publishes ${JSON.stringify(port)}`).toMatch(
+          /^127\.0\.0\.1:\$\{\w+_HOST_PORT:-\d+\}:\d+$/,
+        );
+      }
+    }
   });
 
   it('lets a service wait only on conditions its dependency can reach', () => {
@@ -102,12 +168,18 @@ describe('docker-compose.yml', () => {
       );
     });
 
-    it('advertises kafka:9092 to containers and localhost:9092 to the host on the published port', () => {
+    it('advertises kafka:9092 to containers and 127.0.0.1:9092 to the host on the published port', () => {
       const advertised = listenerAddresses(env.KAFKA_ADVERTISED_LISTENERS);
       const internal = [...advertised].find(([, address]) => address === 'kafka:9092');
-      const external = [...advertised].find(([, address]) => address === 'localhost:9092');
+      const external = [...advertised].find(([, address]) => address === '127.0.0.1:9092');
       expect(internal, 'a listener advertised as kafka:9092').toBeDefined();
-      expect(external, 'a listener advertised as localhost:9092').toBeDefined();
+      expect(external, 'a listener advertised as 127.0.0.1:9092').toBeDefined();
+      // Moving the published port moves what the host is told to connect to.
+      expect(raw.services.kafka?.environment).toMatchObject({
+        KAFKA_ADVERTISED_LISTENERS: expect.stringContaining(
+          'PLAINTEXT_HOST://127.0.0.1:${KAFKA_HOST_PORT:-9092}',
+        ),
+      });
       const ports = listenerPorts(env.KAFKA_LISTENERS);
       expect(ports.get(internal?.[0] ?? '')).toBe('9092');
       // Host port 9092 must lead to the listener that tells clients to come back to localhost:9092.
@@ -326,6 +398,16 @@ describe('Dockerfile', () => {
       .map((i) => i.args);
     expect(users.at(-1)).toBeDefined();
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+  });
+
+  it("runs as a user the Node stand-in provides too (the official image's node, uid 1000)", () => {
+    const user = stage('runtime')
+      .instructions.filter((i) => i.keyword === 'USER')
+      .at(-1)?.args;
+    expect(user).toBe('node');
+    expect(read('docker/stand-ins/node/Dockerfile')).toMatch(
+      /useradd --uid 1000 --gid node\b.*\bnode$/m,
+    );
   });
 
   it('starts order-service when no command is given', () => {

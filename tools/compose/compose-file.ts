@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+import { parse } from 'yaml';
+
+/** What "up" means for a service: healthy (it has a health check), done (one-shot) or running. */
+export type ReadyWhen = 'healthy' | 'completed' | 'running';
+
+interface ServiceEntry {
+  healthcheck?: { test?: unknown; disable?: boolean };
+  restart?: string;
+}
+
+/** Each service of docker-compose.yml and when it counts as up, in file order. */
+export function servicesOf(root: string): Map<string, ReadyWhen> {
+  const file = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, ServiceEntry>;
+  };
+  return new Map(
+    Object.entries(file.services).map(([name, svc]): [string, ReadyWhen] => {
+      if (svc.healthcheck?.test && !svc.healthcheck.disable) return [name, 'healthy'];
+      return [name, svc.restart === 'no' ? 'completed' : 'running'];
+    }),
+  );
+}
+
+/**
+ * Every `${*_HOST_PORT:-default}` of the compose file, mapped to a free loopback port of this
+ * host, so the test never fights a running `npm start` (or another checkout) over 9092/3001.
+ */
+export async function freeHostPorts(root: string): Promise<Record<string, number>> {
+  const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+  const variables = [
+    ...new Set([...text.matchAll(/\$\{(\w+_HOST_PORT):-\d+\}/g)].map((m) => m[1] ?? '')),
+  ];
+  const ports: Record<string, number> = {};
+  for (const variable of variables) ports[variable] = await freePort();
+  return ports;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import { ALL_TOPICS } from '@app/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+
+/** Where the host reaches the stack: the published loopback ports, by compose variable. */
+export interface StackTargets {
+  ports: Record<string, number>;
+  adminToken: string;
+}
+
+export const hostUrl = (t: StackTargets, variable: string): string =>
+  `http://127.0.0.1:${port(t, variable)}`;
+
+function port(t: StackTargets, variable: string): number {
+  const found = t.ports[variable];
+  if (found === undefined) throw new Error(`docker-compose.yml publishes no ${variable}`);
+  return found;
+}
+
+const ready = (variable: string) => async (t: StackTargets) => {
+  const res = await fetch(`${hostUrl(t, variable)}/health/ready`);
+  if (!res.ok) throw new Error(`/health/ready answered ${res.status}: ${await res.text()}`);
+};
+
+/**
+ * One check per published part of the stack, run from the host. A new service in
+ * docker-compose.yml (a console, say) adds one line here.
+ */
+export const STACK_CHECKS: { name: string; run: (t: StackTargets) => Promise<void> }[] = [
+  {
+    name: 'Kafka answers on its published port and holds every topic of libs/contracts',
+    run: async (t) => {
+      const kafka = new Kafka({
+        clientId: 'compose-test',
+        brokers: [`127.0.0.1:${port(t, 'KAFKA_HOST_PORT')}`],
+        logLevel: logLevel.NOTHING,
+      });
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const topics = await admin.listTopics();
+        const missing = ALL_TOPICS.filter((topic) => !topics.includes(topic));
+        if (missing.length > 0) throw new Error(`missing topics: ${missing.join(', ')}`);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  },
+  {
+    name: 'PostgreSQL answers on its published port with one database per service',
+    run: async (t) => {
+      const client = new pg.Client({
+        connectionString: `postgres://postgres:postgres@127.0.0.1:${port(t, 'POSTGRES_HOST_PORT')}/postgres`,
+      });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database');
+        const names = rows.map((r) => r.datname);
+        const missing = ['order_service', 'payment_service', 'read_model'].filter(
+          (db) => !names.includes(db),
+        );
+        if (missing.length > 0) throw new Error(`missing databases: ${missing.join(', ')}`);
+      } finally {
+        await client.end();
+      }
+    },
+  },
+  { name: 'order-service is ready on its published port', run: ready('ORDER_SERVICE_HOST_PORT') },
+  {
+    name: 'payment-service is ready on its published port',
+    run: ready('PAYMENT_SERVICE_HOST_PORT'),
+  },
+  { name: 'read-model is ready on its published port', run: ready('READ_MODEL_HOST_PORT') },
+];
