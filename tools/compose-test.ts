@@ -54,8 +54,8 @@ function finish(code: number): Promise<never> {
       );
     }
     if (dockerd) await report.phase('dockerd stop', () => dockerd!.stop(), `pid ${dockerd.pid}`);
+    console.log(`\nlogs: ${paths.logs}`);
     report.print();
-    console.log(`logs: ${paths.logs}`);
     process.exit(code !== 0 || report.failed > 0 ? 1 : 0);
   })();
   return finishing;
