@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       "Debian's docker.io, docker-compose and debootstrap are installed",
       async () => {
         const installed = await ensureEngineInstalled(log('engine-install'));
-        report.noteLast(
+        report.notePhase(
           installed.length ? `installed ${installed.join(', ')}` : 'already installed',
         );
       },
@@ -98,31 +98,37 @@ async function main(): Promise<void> {
         rootfsDir: paths.rootfs,
         logFile: log('base-image'),
       });
-      report.noteLast(made ? 'made by debootstrap' : 'reused');
+      report.notePhase(made ? 'made by debootstrap' : 'reused');
     }));
   if (!ok || !dockerd) return;
 
-  // The official images where the caller names them (a machine with a registry); else stand-ins.
+  // The official images where the caller names them (a machine with a registry); else
+  // stand-ins, built side by side: the Maven and apt downloads overlap the other builds' work.
   const images: Record<string, string> = {};
-  for (const standIn of standIns(ROOT)) {
-    const given = process.env[standIn.variable];
-    if (given) {
-      images[standIn.variable] = given;
-      continue;
-    }
-    const built = await step(
-      `stand-in ${standIn.official}`,
-      `a stand-in for ${standIn.official} builds (${standIn.tag})`,
-      () =>
-        buildStandIn(standIn, {
-          root: ROOT,
-          env: dockerd!.env,
-          logFile: log(`stand-in-${standIn.variable}`),
-        }),
-    );
-    if (!built) return;
-    images[standIn.variable] = standIn.tag;
-  }
+  const toBuild = standIns(ROOT).filter((standIn) => {
+    images[standIn.variable] = process.env[standIn.variable] || standIn.tag;
+    return !process.env[standIn.variable];
+  });
+  const engine = dockerd;
+  const standInsBuilt = await report.phase(
+    'stand-in images',
+    async () =>
+      (
+        await Promise.all(
+          toBuild.map((standIn) =>
+            report.check(`a stand-in for ${standIn.official} builds (${standIn.tag})`, () =>
+              buildStandIn(standIn, {
+                root: ROOT,
+                env: engine.env,
+                logFile: log(`stand-in-${standIn.variable}`),
+              }),
+            ),
+          ),
+        )
+      ).every(Boolean),
+    toBuild.length ? '' : 'official images given',
+  );
+  if (!standInsBuilt) return;
 
   const ports = await freeHostPorts(ROOT);
   const targets: StackTargets = { ports, adminToken: randomBytes(12).toString('hex') };

@@ -7,22 +7,26 @@ export class Report {
   private readonly checks: { name: string; ok: boolean; detail?: string }[] = [];
   private readonly started = Date.now();
 
+  private pendingNote = '';
+
   /** Runs one phase; its time is recorded whether it succeeds or throws. */
   async phase<T>(name: string, body: () => Promise<T>, note = ''): Promise<T> {
     const started = Date.now();
+    this.pendingNote = note;
     console.log(`\n=== ${name}`);
     try {
       return await body();
     } finally {
       const seconds = (Date.now() - started) / 1000;
-      this.phases.push({ name, seconds, note });
+      this.phases.push({ name, seconds, note: this.pendingNote });
+      this.pendingNote = '';
       console.log(`--- ${name}: ${seconds.toFixed(1)} s`);
     }
   }
 
-  noteLast(note: string): void {
-    const last = this.phases.at(-1);
-    if (last) last.note = note;
+  /** A note on the phase that is running (what it found: reused, installed, ...). */
+  notePhase(note: string): void {
+    this.pendingNote = note;
   }
 
   /** A check that passes when `body` resolves; a throw is a failure with its message. */
