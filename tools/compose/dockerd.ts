@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 
-import { eventually } from '@app/testing';
+import { eventually } from '@app/devstack';
 
 import type { ComposeTestPaths } from './paths.js';
 

@@ -1,4 +1,4 @@
-import { ALL_TOPICS } from '@app/contracts';
+import { ALL_TOPICS, SERVICE_NAMES, TOPOLOGY } from '@app/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 
@@ -7,6 +7,10 @@ export interface StackTargets {
   ports: Record<string, number>;
   adminToken: string;
 }
+
+/** order-service -> ORDER_SERVICE_HOST_PORT, the compose file's variable for its host port. */
+export const hostPortVariable = (service: string): string =>
+  `${service.toUpperCase().replace(/-/g, '_')}_HOST_PORT`;
 
 export const hostUrl = (t: StackTargets, variable: string): string =>
   `http://127.0.0.1:${port(t, variable)}`;
@@ -23,8 +27,9 @@ const ready = (variable: string) => async (t: StackTargets) => {
 };
 
 /**
- * One check per published part of the stack, run from the host. A new service in
- * docker-compose.yml (a console, say) adds one line here.
+ * One check per published part of the stack, run from the host: the broker, the database and
+ * every service of the topology. A new part of docker-compose.yml (a console, say) adds one
+ * entry here.
  */
 export const STACK_CHECKS: { name: string; run: (t: StackTargets) => Promise<void> }[] = [
   {
@@ -56,7 +61,7 @@ export const STACK_CHECKS: { name: string; run: (t: StackTargets) => Promise<voi
       try {
         const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database');
         const names = rows.map((r) => r.datname);
-        const missing = ['order_service', 'payment_service', 'read_model'].filter(
+        const missing = SERVICE_NAMES.map((name) => TOPOLOGY[name].database).filter(
           (db) => !names.includes(db),
         );
         if (missing.length > 0) throw new Error(`missing databases: ${missing.join(', ')}`);
@@ -65,10 +70,8 @@ export const STACK_CHECKS: { name: string; run: (t: StackTargets) => Promise<voi
       }
     },
   },
-  { name: 'order-service is ready on its published port', run: ready('ORDER_SERVICE_HOST_PORT') },
-  {
-    name: 'payment-service is ready on its published port',
-    run: ready('PAYMENT_SERVICE_HOST_PORT'),
-  },
-  { name: 'read-model is ready on its published port', run: ready('READ_MODEL_HOST_PORT') },
+  ...SERVICE_NAMES.map((service) => ({
+    name: `${service} is ready on its published port`,
+    run: ready(hostPortVariable(service)),
+  })),
 ];
