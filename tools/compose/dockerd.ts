@@ -4,6 +4,7 @@ import { request } from 'node:http';
 
 import { eventually } from '@app/devstack';
 
+import { otherDockerd } from './other-dockerd.js';
 import type { ComposeTestPaths } from './paths.js';
 
 export interface Dockerd {
@@ -20,6 +21,13 @@ export interface Dockerd {
  */
 export async function startDockerd(paths: ComposeTestPaths, logFile: string): Promise<Dockerd> {
   await stopLeftover(paths);
+  const other = otherDockerd(paths.dataRoot);
+  if (other) {
+    throw new Error(
+      `another dockerd runs on this machine (pid ${other.pid}: ${other.cmdline}); two engines ` +
+        'share the docker0 bridge and iptables chains, so run the compose test once it is gone',
+    );
+  }
   const child = spawn(
     'dockerd',
     [
