@@ -4,7 +4,9 @@ import type { ComposeCli } from './compose-cli.js';
 import type { ReadyWhen } from './compose-file.js';
 import type { Report } from './report.js';
 
-const TIMEOUT_MS = 300_000;
+// Generous: on a 2-core machine shared with other heavy jobs, a broker took minutes to serve
+// its group coordinator (load average 60); CI has a 90-minute budget.
+const TIMEOUT_MS = 600_000;
 
 /**
  * Waits for every service of the compose file, one check each: healthy when it has a health
