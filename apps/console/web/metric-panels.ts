@@ -30,10 +30,10 @@ export function renderMetricPanels(snapshot: Snapshot): void {
     ),
   );
 
-  byId('slo').textContent = `SLO: 99 % within ${snapshot.sloSeconds} s`;
+  byId('slo').textContent = `SLO: 99 % within ${snapshot.sloSeconds} s; red: missed`;
   byId('latency').replaceChildren(
     table(
-      ['consumer', ['last minute', 'num'], ['since start', 'num'], ['events', 'num'], ''],
+      ['consumer', ['last minute', 'num'], ['since start', 'num'], ['events', 'num']],
       snapshot.latency.map((row) =>
         h(
           'tr',
@@ -42,7 +42,6 @@ export function renderMetricPanels(snapshot: Snapshot): void {
           h('td', { class: `num ${row.health}` }, seconds(row.p99Recent)),
           h('td', { class: 'num' }, seconds(row.p99Overall)),
           h('td', { class: 'num' }, row.events),
-          h('td', { class: row.health }, row.health === 'ok' ? 'within SLO' : 'SLO missed'),
         ),
       ),
     ),
@@ -95,14 +94,13 @@ function lagTable(rows: readonly LagRow[]): HTMLElement {
     lines.set(key, [...(lines.get(key) ?? []), row]);
   }
   return table(
-    ['group', 'topic', ...partitions.map((p): [string, string] => [`p${p}`, 'num'])],
+    ['group ← topic', ...partitions.map((p): [string, string] => [`p${p}`, 'num'])],
     [...lines.entries()].map(([key, cells]) => {
       const [group, topic] = key.split('|');
       return h(
         'tr',
         { 'data-lag': key },
-        h('td', {}, group),
-        h('td', {}, topic),
+        h('td', {}, group, h('br'), h('small', {}, `← ${topic}`)),
         ...partitions.map((p) => {
           const cell = cells.find((c) => c.partition === p);
           return h('td', { class: `num ${cell?.health ?? ''}` }, cell ? cell.lag : '');

@@ -29,6 +29,7 @@ export class ReplayPanel {
 
   tokenChanged(): void {
     this.polled = false;
+    this.message('', false);
   }
 
   private async start(): Promise<void> {

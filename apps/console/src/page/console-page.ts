@@ -9,6 +9,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Order saga console</title>
+<link rel="icon" href="data:,">
 <style>
   :root { --ok: #1a7f37; --warn: #b7791f; --trouble: #c62828; --line: #d8dee4; --muted: #57606a; }
   * { box-sizing: border-box; }
@@ -22,17 +23,20 @@ export const CONSOLE_PAGE = `<!doctype html>
   .instance.down { background: var(--trouble); }
   #token-form { margin-left: auto; display: flex; gap: 6px; align-items: center; font-size: 12px; }
   #token-form input { width: 170px; padding: 3px 6px; }
-  main { display: grid; grid-template-columns: repeat(auto-fit, minmax(400px, 1fr)); gap: 12px; padding: 12px; }
-  section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
+  main { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 12px; padding: 12px; }
+  @media (max-width: 1000px) { main { grid-template-columns: minmax(0, 1fr); } }
+  section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; overflow-x: auto; }
   section.wide { grid-column: 1 / -1; }
+  section.two { grid-column: span 2; }
+  @media (max-width: 1000px) { section.two { grid-column: auto; } }
   h2 { font-size: 14px; margin: 0 0 8px; }
   h2 small { font-weight: normal; color: var(--muted); }
   table { border-collapse: collapse; width: 100%; font-size: 13px; }
-  th, td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+  th, td { text-align: left; padding: 3px 5px; border-bottom: 1px solid var(--line); white-space: nowrap; }
   th { color: var(--muted); font-weight: 600; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .ok { color: var(--ok); } .warn { color: var(--warn); font-weight: 600; } .trouble { color: var(--trouble); font-weight: 700; }
-  .tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; }
+  .tiles { display: grid; grid-template-columns: repeat(2, 1fr); gap: 8px; }
   .tile { border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; }
   .tile .label { color: var(--muted); font-size: 12px; }
   .tile .rate { font-size: 22px; font-weight: 700; font-variant-numeric: tabular-nums; }
@@ -79,18 +83,18 @@ export const CONSOLE_PAGE = `<!doctype html>
     <h2>Consumer lag <small>records behind, per group and partition</small></h2>
     <div id="lag"></div>
   </section>
+  <section class="two">
+    <h2>Replay the read model <small>rebuild from the earliest offset, compare checksums, swap</small></h2>
+    <button id="replay-start" type="button">rebuild read model</button>
+    <div id="replay-message" class="message"></div>
+    <div id="replay-status"></div>
+  </section>
   <section class="wide">
     <h2>Dead letters <small>per group and reason</small></h2>
     <div id="dead-letter-counts"></div>
     <div id="dead-letter-message" class="message"></div>
     <div id="dead-letter-list"></div>
     <pre id="dead-letter-detail" hidden></pre>
-  </section>
-  <section class="wide">
-    <h2>Replay the read model <small>rebuild from the earliest offset, compare checksums, swap</small></h2>
-    <button id="replay-start" type="button">rebuild read model</button>
-    <div id="replay-message" class="message"></div>
-    <div id="replay-status"></div>
   </section>
 </main>
 <script type="module" src="/assets/console.js"></script>

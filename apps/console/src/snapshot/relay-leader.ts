@@ -15,9 +15,12 @@ export function relayRows(
   leaderlessSince: Map<string, number>,
   now: number,
 ): RelayRow[] {
+  // Every process registers the gauge; only those with an outbox run a relay.
+  const relaying = new Set(samplesOf(scrapes, 'outbox_backlog_rows').map((s) => s.scrape.service));
   const rows = new Map<string, RelayRow>();
   for (const s of samplesOf(scrapes, 'outbox_relay_leader')) {
     const service = s.scrape.service;
+    if (!relaying.has(service)) continue;
     const row = rows.get(service) ?? { service, leader: null, instances: [], health: 'ok' };
     row.instances.push({ url: s.scrape.url, leader: s.value === 1 });
     rows.set(service, row);
