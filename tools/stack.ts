@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 
+import type { ServiceName } from '@app/contracts';
 import {
   CONSOLE_SERVICE,
   LauncherError,
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
   const operatorConsole = await startConsole({
     port: CONSOLE_SERVICE.port + offset,
     services: Object.fromEntries(SERVICES.map((s) => [s.name, [stack.url(s.name)]])) as Record<
-      (typeof SERVICES)[number]['name'],
+      ServiceName,
       string[]
     >,
     registry: stack.infra.registry,

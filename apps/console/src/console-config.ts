@@ -1,6 +1,8 @@
+import { SERVICE_NAMES, TOPOLOGY, type ServiceName } from '@app/contracts';
+
 /** The services the console watches, in the order the page shows them. */
-export const WATCHED_SERVICES = ['order-service', 'payment-service', 'read-model'] as const;
-export type WatchedService = (typeof WATCHED_SERVICES)[number];
+export const WATCHED_SERVICES: readonly ServiceName[] = SERVICE_NAMES;
+export type WatchedService = ServiceName;
 
 /** Settings the console reads from its environment (defaults match `npm start`). */
 export interface ConsoleConfig {
@@ -17,12 +19,10 @@ export interface ConsoleConfig {
 
 export const CONSOLE_CONFIG = Symbol('CONSOLE_CONFIG');
 
-const URL_VARIABLES: Record<WatchedService, { variable: string; port: number }> = {
-  'order-service': { variable: 'ORDER_SERVICE_URLS', port: 3001 },
-  'payment-service': { variable: 'PAYMENT_SERVICE_URLS', port: 3002 },
-  'read-model': { variable: 'READ_MODEL_URLS', port: 3003 },
-};
-
+/**
+ * Each service's URL comes from the topology's variable (`ORDER_SERVICE_URL`, …), which the
+ * tools read too; for the console it may list several instances, comma-separated.
+ */
 export function readConsoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
   const port = Number(env.PORT ?? 3004);
   if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
@@ -30,12 +30,12 @@ export function readConsoleConfig(env: NodeJS.ProcessEnv = process.env): Console
   }
   const services = Object.fromEntries(
     WATCHED_SERVICES.map((name) => {
-      const { variable, port: defaultPort } = URL_VARIABLES[name];
-      const urls = (env[variable] ?? `http://127.0.0.1:${defaultPort}`)
+      const { urlEnv, port: defaultPort } = TOPOLOGY[name];
+      const urls = (env[urlEnv] ?? `http://127.0.0.1:${defaultPort}`)
         .split(',')
         .map((url) => url.trim().replace(/\/+$/, ''))
         .filter(Boolean);
-      if (urls.length === 0) throw new Error(`${variable} names no URL`);
+      if (urls.length === 0) throw new Error(`${urlEnv} names no URL`);
       return [name, urls];
     }),
   ) as Record<WatchedService, string[]>;
@@ -48,6 +48,3 @@ export function readConsoleConfig(env: NodeJS.ProcessEnv = process.env): Console
     sloSeconds: Number(env.SLO_SECONDS ?? 2),
   };
 }
-
-/** The variable that lists a service's instance URLs (for the launcher and compose). */
-export const urlVariableOf = (service: WatchedService): string => URL_VARIABLES[service].variable;

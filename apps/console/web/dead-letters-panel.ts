@@ -3,7 +3,6 @@ import { admin, describeFailure } from './admin-api.js';
 import type { DeadLetterItem, RedriveAnswer } from './admin-types.js';
 import { byId, empty, h, table } from './dom.js';
 
-const SERVICES = ['order-service', 'payment-service', 'read-model'] as const;
 const REFRESH_MS = 5_000;
 
 type Listed = DeadLetterItem & { service: string };
@@ -19,8 +18,11 @@ export class DeadLettersPanel {
   private lastCounts = '';
   private lastFetch = 0;
   private fetching = false;
+  /** The services with a dead-letters admin API, as the snapshot names them. */
+  private services: string[] = [];
 
   onSnapshot(snapshot: Snapshot): void {
+    this.services = snapshot.services.filter((s) => s.deadLetters).map((s) => s.name);
     this.renderCounts(snapshot.deadLetters);
     const counts = JSON.stringify(snapshot.deadLetters);
     if (counts !== this.lastCounts || Date.now() - this.lastFetch > REFRESH_MS) {
@@ -30,12 +32,12 @@ export class DeadLettersPanel {
   }
 
   async refresh(): Promise<void> {
-    if (this.fetching) return;
+    if (this.fetching || this.services.length === 0) return;
     this.fetching = true;
     this.lastFetch = Date.now();
     try {
       const answers = await Promise.all(
-        SERVICES.map(async (service) => ({
+        this.services.map(async (service) => ({
           service,
           answer: await admin<{ items: DeadLetterItem[] }>('GET', `/${service}/dead-letters`),
         })),
@@ -63,8 +65,9 @@ export class DeadLettersPanel {
       this.listed === null
         ? '?'
         : String(
-            this.listed.filter((d) => !d.applied && d.service === c.group && d.reason === c.reason)
-              .length,
+            this.listed.filter(
+              (d) => !d.applied && d.consumerGroup === c.group && d.reason === c.reason,
+            ).length,
           );
     byId('dead-letter-counts').replaceChildren(
       counts.length === 0

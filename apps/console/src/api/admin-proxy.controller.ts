@@ -1,3 +1,4 @@
+import { ADMIN_ROUTES, SERVICE_NAMES, TOPOLOGY, type AdminRoute } from '@app/contracts';
 import { RedriveRequest } from '@app/platform';
 import {
   Body,
@@ -12,7 +13,7 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
-import { WATCHED_SERVICES, type WatchedService } from '../console-config.js';
+import type { WatchedService } from '../console-config.js';
 import { AdminForwarder, type Forwarded } from './admin-forwarder.js';
 import { ReplayStartRequest } from './replay-start.request.js';
 
@@ -32,11 +33,12 @@ export class AdminProxyController {
     @Headers('authorization') authorization: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
+    const path = ADMIN_ROUTES.deadLetters;
     send(
       res,
       await this.forwarder.forward(
-        watched(service),
-        { method: 'GET', path: '/admin/dead-letters', authorization },
+        serving(service, 'deadLetters'),
+        { method: 'GET', path, authorization },
         { anyInstance: true },
       ),
     );
@@ -49,11 +51,11 @@ export class AdminProxyController {
     @Headers('authorization') authorization: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    const path = `/admin/dead-letters/${encodeURIComponent(id)}`;
+    const path = `${ADMIN_ROUTES.deadLetters}/${encodeURIComponent(id)}`;
     send(
       res,
       await this.forwarder.forward(
-        watched(service),
+        serving(service, 'deadLetters'),
         { method: 'GET', path, authorization },
         { anyInstance: true },
       ),
@@ -67,11 +69,12 @@ export class AdminProxyController {
     @Headers('authorization') authorization: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
+    const path = `${ADMIN_ROUTES.deadLetters}/redrive`;
     send(
       res,
       await this.forwarder.forward(
-        watched(service),
-        { method: 'POST', path: '/admin/dead-letters/redrive', authorization, json: body },
+        serving(service, 'deadLetters'),
+        { method: 'POST', path, authorization, json: body },
         { anyInstance: true },
       ),
     );
@@ -85,8 +88,8 @@ export class AdminProxyController {
     send(
       res,
       await this.forwarder.forward(
-        'read-model',
-        { method: 'GET', path: '/admin/replay', authorization },
+        replaying(),
+        { method: 'GET', path: ADMIN_ROUTES.replay, authorization },
         { anyInstance: false },
       ),
     );
@@ -102,23 +105,31 @@ export class AdminProxyController {
     send(
       res,
       await this.forwarder.forward(
-        'read-model',
-        { method: 'POST', path: '/admin/replay', authorization, json },
+        replaying(),
+        { method: 'POST', path: ADMIN_ROUTES.replay, authorization, json },
         { anyInstance: false },
       ),
     );
   }
 }
 
-function watched(service: string): WatchedService {
-  if (!(WATCHED_SERVICES as readonly string[]).includes(service))
+const serves = (service: WatchedService, route: AdminRoute): boolean =>
+  (TOPOLOGY[service].admin as readonly AdminRoute[]).includes(route);
+
+/** The named service, if the topology says it serves `route`; else 404. */
+function serving(service: string, route: AdminRoute): WatchedService {
+  const known = SERVICE_NAMES.find((name) => name === service);
+  if (!known || !serves(known, route))
     throw new NotFoundException({
       statusCode: 404,
       error: 'Not Found',
-      message: `no service ${service} (one of ${WATCHED_SERVICES.join(', ')})`,
+      message: `no ${route} admin API on "${service}" (${SERVICE_NAMES.filter((s) => serves(s, route)).join(', ')} serve it)`,
     });
-  return service as WatchedService;
+  return known;
 }
+
+/** The service whose admin API runs replays (the read model). */
+const replaying = (): WatchedService => SERVICE_NAMES.find((s) => serves(s, 'replay'))!;
 
 function send(res: Response, forwarded: Forwarded): void {
   res.status(forwarded.status).json(forwarded.body);

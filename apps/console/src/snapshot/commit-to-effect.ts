@@ -1,10 +1,12 @@
+import { SERVICE_NAMES, TOPOLOGY } from '@app/contracts';
+
 import type { InstanceScrape } from '../scrape/instance-scrape.js';
 import { bucketsSince, histogramQuantile, sumBuckets, type Bucket } from './histogram-quantile.js';
 import { histogramsOf } from './metric-select.js';
 import type { LatencyRow } from './snapshot.js';
 
 /** The live consumer groups the SLO is about (a rebuild's scratch group re-reads old events). */
-export const SLO_CONSUMERS = ['order-service', 'payment-service', 'read-model'] as const;
+export const SLO_CONSUMERS: readonly string[] = SERVICE_NAMES.map((name) => TOPOLOGY[name].group);
 export const RECENT_MS = 60_000;
 
 export type BucketsByConsumer = Map<string, Bucket[]>;

@@ -1,3 +1,5 @@
+import { TOPOLOGY } from '@app/contracts';
+
 import type { InstanceScrape } from '../scrape/instance-scrape.js';
 import { histogramsOf } from './metric-select.js';
 import type { FlowRow, SagaStep } from './snapshot.js';
@@ -7,7 +9,7 @@ import type { FlowRow, SagaStep } from './snapshot.js';
  * once (duplicates are absorbed by its inbox before they are counted), by the _count of its
  * commit -> effect histogram. Only the live group counts, not a rebuild's scratch group.
  */
-export const FLOW_CONSUMER = 'read-model';
+export const FLOW_CONSUMER = TOPOLOGY['read-model'].group;
 export const SAGA_STEPS: readonly { step: SagaStep; eventType: string }[] = [
   { step: 'placed', eventType: 'OrderCreated' },
   { step: 'approved', eventType: 'OrderApproved' },

@@ -1,3 +1,5 @@
+import { SERVICE_NAMES, TOPOLOGY } from '@app/contracts';
+
 import type { InstanceScrape } from '../scrape/instance-scrape.js';
 import {
   RECENT_MS,
@@ -10,10 +12,17 @@ import { deadLetterCounts } from './dead-letter-counts.js';
 import { outboxRows } from './outbox.js';
 import { relayRows } from './relay-leader.js';
 import { flowRows, flowTotals, type FlowTotals } from './saga-flow.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot, WatchedServiceInfo } from './snapshot.js';
 import { TimeWindow } from './time-window.js';
 
 const RATE_WINDOW_MS = 10_000;
+
+const SERVICES: WatchedServiceInfo[] = SERVICE_NAMES.map((name) => ({
+  name,
+  group: TOPOLOGY[name].group,
+  deadLetters: (TOPOLOGY[name].admin as readonly string[]).includes('deadLetters'),
+  replay: (TOPOLOGY[name].admin as readonly string[]).includes('replay'),
+}));
 
 /**
  * Turns successive scrapes into snapshots. It keeps the little history that rates, "stuck
@@ -42,6 +51,7 @@ export class SnapshotBuilder {
     return {
       at: new Date(now).toISOString(),
       sloSeconds: this.sloSeconds,
+      services: SERVICES,
       instances: scrapes.map(({ service, url, metrics, error }) => ({
         service,
         url,

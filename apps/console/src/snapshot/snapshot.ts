@@ -5,6 +5,14 @@
  */
 export type Health = 'ok' | 'warn' | 'trouble';
 
+/** A watched service as the topology states it: its consumer group and the admin API it serves. */
+export interface WatchedServiceInfo {
+  name: string;
+  group: string;
+  deadLetters: boolean;
+  replay: boolean;
+}
+
 export interface InstanceStatus {
   service: string;
   url: string;
@@ -66,6 +74,7 @@ export interface DeadLetterCount {
 export interface Snapshot {
   at: string;
   sloSeconds: number;
+  services: WatchedServiceInfo[];
   instances: InstanceStatus[];
   flow: FlowRow[];
   lag: LagRow[];
