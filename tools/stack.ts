@@ -1,17 +1,21 @@
 /**
  * `npm start`, `npm run demo` and the test runner's infrastructure, in one launcher:
- *   node dist/tools/stack.js start [--profile dev]   infra + three services until Ctrl-C
+ *   node dist/tools/stack.js start [--profile dev]   infra + three services + console until Ctrl-C
  *   node dist/tools/stack.js demo  [--once]          the same, plus the scripted saga demo
- *   (--port-offset N moves the services from 3001-3003 to 3001+N-3003+N)
+ *   (--port-offset N moves the services and the console from 3001-3004 to 3001+N-3004+N)
  *   node dist/tools/stack.js infra [--profile test]  infra only (prints READY <json>)
  * Everything started here is stopped here, by pid, on Ctrl-C / SIGTERM / exit.
  */
 import { parseArgs } from 'node:util';
 
+import type { ServiceName } from '@app/contracts';
 import {
+  CONSOLE_SERVICE,
   LauncherError,
   PidRegistry,
+  SERVICES,
   assertKafkaAnswers,
+  startConsole,
   startInfra,
   startStack,
   type Profile,
@@ -99,14 +103,29 @@ async function main(): Promise<void> {
     throw new LauncherError(`unknown command "${command}" (use start, demo or infra)`);
   }
   const started = Date.now();
-  const stack = await startStack({ profile, log: say, portOffset: Number(values['port-offset']) });
+  const offset = Number(values['port-offset']);
+  const stack = await startStack({ profile, log: say, portOffset: offset });
   shutdown = () => stack.stop();
   // The services' readiness includes the broker; this says it for the launcher, too.
   await assertKafkaAnswers(stack.infra.brokers, 'kafka');
+  const operatorConsole = await startConsole({
+    port: CONSOLE_SERVICE.port + offset,
+    services: Object.fromEntries(SERVICES.map((s) => [s.name, [stack.url(s.name)]])) as Record<
+      ServiceName,
+      string[]
+    >,
+    registry: stack.infra.registry,
+    runDir: stack.infra.runDir,
+  });
+  shutdown = async () => {
+    await operatorConsole.stop();
+    await stack.stop();
+  };
   ready = true;
   say(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const [name, proc] of stack.services)
     say(`  ${name.padEnd(16)} ${proc.url}  (docs: ${proc.url}/docs)`);
+  say(`  console          ${operatorConsole.url}  (the operator console: open it in a browser)`);
   say(`  kafka            ${stack.infra.brokers.join(',')}`);
   say(`  postgres         ${stack.infra.databaseUrl('<db>')}`);
   if (command === 'demo') {

@@ -27,7 +27,7 @@ describe('npm run demo (the launcher, as a newcomer runs it)', () => {
     if (launcher?.exitCode === null) launcher.kill('SIGKILL');
   });
 
-  it('starts PostgreSQL, Kafka and the three services, runs the demo, and Ctrl-C leaves nothing running', async () => {
+  it('starts PostgreSQL, Kafka, the three services and the console, runs the demo, and Ctrl-C leaves nothing running', async () => {
     launcher = spawn(
       process.execPath,
       [
@@ -67,13 +67,18 @@ describe('npm run demo (the launcher, as a newcomer runs it)', () => {
       expect(body.details.database?.status).toBe('up');
       expect(body.details.kafka?.status).toBe('up');
     }
+    // The operator console is started with them, and the launcher says where it is.
+    expect(output).toMatch(new RegExp(`console\\s+http://127\\.0\\.0\\.1:${3004 + PORT_OFFSET}`));
+    const page = await fetch(`http://127.0.0.1:${3004 + PORT_OFFSET}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Order saga console');
 
     const pidDir = join(runDir('smoke'), 'pids');
     const started = readdirSync(pidDir).map(
       (f) => JSON.parse(readFileSync(join(pidDir, f), 'utf8')) as PidRecord,
     );
     expect(started.map((p) => p.name).sort()).toEqual(
-      ['kafka', 'order-service', 'payment-service', 'postgres', 'read-model'].sort(),
+      ['console', 'kafka', 'order-service', 'payment-service', 'postgres', 'read-model'].sort(),
     );
     expect(started.every((p) => isAlive(p.pid))).toBe(true);
 

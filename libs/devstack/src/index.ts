@@ -11,6 +11,7 @@ export * from './project-paths.js';
 export * from './topics.js';
 export * from './service-process.js';
 export * from './services.js';
+export * from './console-process.js';
 export * from './stack.js';
 export * from './audit/audit.js';
 export * from './audit/log-facts.js';

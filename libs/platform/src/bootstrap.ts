@@ -11,7 +11,8 @@ import type { ServiceConfig } from './service-config.js';
 import { strictValidationPipe } from './validation.js';
 
 export interface BootstrapOptions {
-  config: ServiceConfig;
+  /** Only the name and port are used here (the console has no database or broker). */
+  config: Pick<ServiceConfig, 'name' | 'port'>;
   title: string;
   description: string;
   /** Largest JSON body accepted; larger ones get 413. */
