@@ -19,8 +19,8 @@ export interface FetchedBatch extends PartitionControls {
 }
 
 export interface BatchProcessorOptions {
-  applier: ChunkApplier;
-  deadLetters: DeadLetterRouter;
+  applier: Pick<ChunkApplier, 'apply'>;
+  deadLetters: Pick<DeadLetterRouter, 'route'>;
   retries: RetryScheduler;
   groupId: string;
   log: Logger;
