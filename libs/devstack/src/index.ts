@@ -1,6 +1,7 @@
 export * from './eventually.js';
 export * from './infra.js';
 export * from './kafka-broker.js';
+export * from './kafka-node.js';
 export * from './kafka-runtime.js';
 export * from './pid-registry.js';
 export * from './ports.js';
@@ -9,6 +10,7 @@ export * from './project-paths.js';
 export * from './topics.js';
 export * from './service-process.js';
 export * from './services.js';
+export * from './instances.js';
 export * from './stack.js';
 export * from './audit/audit.js';
 export * from './audit/log-facts.js';
