@@ -29,7 +29,7 @@ describe('the three-node Kafka cluster the launcher starts', () => {
       brokers: cluster.brokers,
       logLevel: logLevel.NOTHING,
       // A failed produce should fail the test's expectation quickly, not retry for a minute.
-      retry: { retries: 2, initialRetryTime: 200 },
+      retry: { retries: 5, initialRetryTime: 200 },
       requestTimeout: 5_000,
     });
   const produce = async (value: string): Promise<void> => {
@@ -74,7 +74,9 @@ describe('the three-node Kafka cluster the launcher starts', () => {
   it('replicates every topic, ours and the internal ones, on all three nodes with a min ISR of 2', async () => {
     expect(cluster.nodes.map((n) => n.pid).every((pid) => pid > 0)).toBe(true);
     expect(new Set(cluster.nodes.map((n) => n.port)).size).toBe(3);
-    const topics = [...ALL_TOPICS, '__consumer_offsets', '__transaction_state'];
+    // __transaction_state only exists once a transactional producer runs (none here); its
+    // settings are checked on the brokers below.
+    const topics = [...ALL_TOPICS, '__consumer_offsets'];
     const { topics: meta } = await admin.fetchTopicMetadata({ topics });
     for (const t of meta) {
       for (const p of t.partitions) {
@@ -95,6 +97,28 @@ describe('the three-node Kafka cluster the launcher starts', () => {
         r.configEntries.find((e) => e.configName === name)?.configValue;
       expect(value('min.insync.replicas'), `${r.resourceName} min ISR`).toBe('2');
       expect(value('unclean.leader.election.enable'), `${r.resourceName} unclean`).toBe('false');
+    }
+    const brokers = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: cluster.nodes.map((n) => ({
+        type: ConfigResourceTypes.BROKER,
+        name: String(n.nodeId),
+        configNames: [
+          'transaction.state.log.replication.factor',
+          'transaction.state.log.min.isr',
+          'offsets.topic.replication.factor',
+        ],
+      })),
+    });
+    for (const r of brokers.resources) {
+      expect(
+        Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue])),
+        `node ${r.resourceName}`,
+      ).toEqual({
+        'transaction.state.log.replication.factor': '3',
+        'transaction.state.log.min.isr': '2',
+        'offsets.topic.replication.factor': '3',
+      });
     }
   });
 
