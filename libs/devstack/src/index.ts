@@ -15,3 +15,4 @@ export * from './stack.js';
 export * from './audit/audit.js';
 export * from './audit/log-facts.js';
 export * from './chaos/tcp-proxy.js';
+export * from './chaos/load.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { startKafkaCluster, type KafkaBroker } from './kafka-broker.js';
 import { PidRegistry, isAlive } from './pid-registry.js';
+import { startTcpProxy, type TcpProxy } from './chaos/tcp-proxy.js';
 import { LauncherError } from './ports.js';
 import { createDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
 import { runDir } from './project-paths.js';
@@ -32,6 +33,10 @@ export interface Infra {
   readonly kafka?: KafkaBroker;
   /** Kafka nodes this launcher started: 1 (the default) or 3 (`--brokers 3`, KAFKA_NODES=3). */
   readonly kafkaNodes: number;
+  /** What the services bootstrap from: the proxies with `proxiedKafka`, else `brokers`. */
+  readonly serviceBrokers: string[];
+  /** With `proxiedKafka`: the TCP proxy in front of each node, in node order. */
+  readonly kafkaProxies: TcpProxy[];
   /** Present only when this launcher started PostgreSQL (not with DATABASE_URL). */
   readonly postgres?: PostgresServer;
   readonly registry: PidRegistry;
@@ -45,6 +50,12 @@ export interface StartInfraOptions {
   env?: NodeJS.ProcessEnv;
   /** 1 (the fast default) or 3: a replicated KRaft cluster. Defaults to env KAFKA_NODES. */
   kafkaNodes?: number;
+  /**
+   * Puts a TCP proxy in front of each node (a PROXIED listener advertised at the proxy) and
+   * hands the services the proxies' addresses, so faults between them and a broker can be
+   * injected (the nemesis). Test profile only.
+   */
+  proxiedKafka?: boolean;
 }
 
 /** Pid files of Kafka nodes: `kafka` (one broker) or `kafka-<id>` (a cluster). */
@@ -101,12 +112,22 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
           : { port: kafkaPort + 2 * i, controllerPort: controllerPort + 2 * i },
     ),
   );
+  const nodes = await Promise.all(
+    nodePorts.map(async (n) =>
+      opts.proxiedKafka
+        ? {
+            ...n,
+            proxiedListener: { listenPort: await freePort(), advertisedPort: await freePort() },
+          }
+        : n,
+    ),
+  );
 
   const [kafka, postgres] = await Promise.all([
     env.KAFKA_BROKERS
       ? Promise.resolve(undefined)
       : startKafkaCluster({
-          nodes: nodePorts,
+          nodes,
           workDir: join(dir, 'kafka'),
           registry,
           log,
@@ -126,6 +147,18 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
   });
 
   const brokers = kafka?.brokers ?? (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  const kafkaProxies = await Promise.all(
+    nodes.flatMap((n) =>
+      kafka && 'proxiedListener' in n
+        ? [
+            startTcpProxy({
+              listenPort: n.proxiedListener.advertisedPort,
+              targetPort: n.proxiedListener.listenPort,
+            }),
+          ]
+        : [],
+    ),
+  );
   await ensureTopics(brokers, undefined, undefined, {
     replicationFactor: kafka?.replicationFactor ?? 1,
     minInsyncReplicas: kafka?.minInsyncReplicas ?? 1,
@@ -154,6 +187,8 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
     },
     kafka,
     kafkaNodes: kafka?.nodes.length ?? brokers.length,
+    serviceBrokers: kafka?.proxiedBrokers ?? brokers,
+    kafkaProxies,
     postgres,
     registry,
     runDir: dir,
@@ -161,6 +196,7 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
       if (stopped) return;
       stopped = true;
       // Kafka first: services are stopped by their owner before this is called.
+      await Promise.all(kafkaProxies.map((p) => p.close()));
       await kafka?.stop();
       await postgres?.destroy();
       rmSync(infoFile, { force: true });

@@ -23,6 +23,8 @@ export interface StackOptions {
    * instances share its database and consumer group, and one relay among them publishes.
    */
   instances?: Partial<Record<ServiceSpec['name'], number>>;
+  /** Services reach Kafka through a TCP proxy per node (see StartInfraOptions.proxiedKafka). */
+  proxiedKafka?: boolean;
 }
 
 export interface Stack {
@@ -52,6 +54,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     log,
     env: opts.infraEnv,
     kafkaNodes: opts.kafkaNodes,
+    proxiedKafka: opts.proxiedKafka,
   });
   const services = new Map<ServiceSpec['name'], ServiceProcess>();
   const instances = new Map<string, ServiceProcess>();
@@ -62,7 +65,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   const envFor = (name: ServiceSpec['name']): NodeJS.ProcessEnv => ({
     DATABASE_URL: infra.databaseUrl(specOf(name).database),
-    KAFKA_BROKERS: infra.brokers.join(','),
+    KAFKA_BROKERS: infra.serviceBrokers.join(','),
     ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? ADMIN_TOKEN_DEFAULT,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     ...opts.env?.[name],
