@@ -144,9 +144,10 @@ describe('the three-node Kafka cluster the launcher starts', () => {
     const seen: string[] = [];
     await new Promise<void>((resolve) => {
       void consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: ({ message }) => {
           seen.push(String(message.value));
           if (seen.includes('all three back')) resolve();
+          return Promise.resolve();
         },
       });
     });
