@@ -2,7 +2,8 @@
 // `npm test`: lint, typecheck + build, unit tests, then integration and end-to-end tests
 // against ONE real PostgreSQL and ONE real Kafka broker that this script starts (through the
 // project's launcher) and stops by pid at the end, then the core chaos scenarios (each on a
-// stack of its own). The last line is "N passed, N failed".
+// stack of its own), then a short nemesis on a three-node cluster. The last line is
+// "N passed, N failed".
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,6 +129,16 @@ if (built && typed) {
   // its own, so they run after the shared infrastructure is gone; the rest run with
   // `npm run chaos`.
   await vitest('chaos-core', ['chaos'], { CHAOS_SCOPE: 'core' });
+  // A short nemesis on the three-node cluster with two instances of each service: about two
+  // minutes of seeded faults (a fixed seed, so a failure replays), then the auditor. Longer
+  // runs: `npm run nemesis -- --minutes 30 --seed S`.
+  await check('nemesis (2 min, seed 42)', process.execPath, [
+    join(root, 'dist/tools/nemesis.js'),
+    '--minutes',
+    '2',
+    '--seed',
+    '42',
+  ]);
 } else {
   failed += 1;
   lines.push('FAIL integration+e2e, chaos: not run (the build failed)');

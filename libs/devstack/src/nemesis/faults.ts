@@ -112,6 +112,9 @@ export async function healAll(t: Targets): Promise<void> {
   if (!isAlive(pg.pid)) await pg.restart();
   for (const slot of t.slots.values()) {
     if (slot.proc && isAlive(slot.proc.pid)) signal(slot.proc.pid, 'SIGCONT');
-    else await t.restart(slot);
+    else {
+      // A loaded machine can take longer than the readiness timeout: try again.
+      await t.restart(slot).catch(() => t.restart(slot));
+    }
   }
 }

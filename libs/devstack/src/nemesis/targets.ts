@@ -1,4 +1,5 @@
 import type { KafkaNode } from '../kafka-node.js';
+import { signal, waitForExit } from '../pid-registry.js';
 import type { ServiceProcess } from '../service-process.js';
 import type { ServiceSpec } from '../services.js';
 import type { Stack } from '../stack.js';
@@ -40,7 +41,20 @@ export class Targets {
   }
 
   async restart(slot: InstanceSlot): Promise<void> {
-    slot.proc = await this.stack.startService(slot.service, slot.name, slot.port);
+    try {
+      slot.proc = await this.stack.startService(slot.service, slot.name, slot.port);
+    } catch (error) {
+      // Not ready in time (a loaded machine): kill it, or it keeps the port and answers the
+      // readiness probe of the next attempt in place of that one.
+      const registry = this.stack.infra.registry;
+      const entry = registry.list().find((e) => e.name === slot.name);
+      if (entry) {
+        signal(entry.pid, 'SIGKILL');
+        await waitForExit(entry.pid, 10_000);
+        registry.forget(slot.name, entry.pid);
+      }
+      throw error;
+    }
   }
 
   /** The instance of `service` whose relay holds the advisory lock, if one does right now. */
@@ -48,7 +62,7 @@ export class Targets {
     for (const slot of this.live(service)) {
       try {
         const text = await (
-          await fetch(`${slot.proc!.url}/metrics`, { signal: AbortSignal.timeout(3_000) })
+          await fetch(`${slot.proc!.url}/metrics`, { signal: AbortSignal.timeout(10_000) })
         ).text();
         if (/^outbox_relay_leader(\{[^}]*\})? 1$/m.test(text)) return slot;
       } catch {
