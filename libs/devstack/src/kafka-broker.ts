@@ -156,7 +156,7 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Kafk
   // The quorum needs a majority of controllers before any node serves: launch all at once.
   const startAll = async (): Promise<void> => {
     for (const n of nodes) n.launch();
-    await waitUntilServing(nodes, count, 120_000);
+    await waitUntilServing(nodes, count, 300_000);
     log(
       `kafka ready on ${brokers.join(',')} (pid ${nodes.map((n) => n.pid).join(',')}` +
         `${single ? '' : `, replication factor ${replication.factor}, min ISR ${replication.minIsr}`})`,
@@ -193,7 +193,8 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Kafk
       const n = node(nodeId);
       await n.stop();
       n.launch();
-      await waitUntilServing([n], count, 120_000);
+      // A JVM restart on a loaded two-core machine has taken over two minutes.
+      await waitUntilServing([n], count, 300_000);
       log(`kafka node ${nodeId} back on 127.0.0.1:${n.port} (pid ${n.pid})`);
     },
   };
@@ -301,6 +302,9 @@ function serverProperties(c: NodeConfig): string {
     'transaction.state.log.num.partitions=6',
     `share.coordinator.state.topic.replication.factor=${c.factor}`,
     `share.coordinator.state.topic.min.isr=${c.minIsr}`,
+    // A node that comes back while the quorum is slow (a loaded machine, a peer down) keeps
+    // trying to register for 5 min instead of shutting itself down after 1.
+    ...(c.single ? [] : ['initial.broker.registration.timeout.ms=300000']),
     // Rebalances start at once (tests and the nemesis restart members all the time).
     'group.initial.rebalance.delay.ms=0',
     // Topics are created on purpose, with 6 partitions; a typo must not create one.

@@ -1,14 +1,20 @@
-import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC, type ConsumerGroupName } from '@app/contracts';
+import { TOPOLOGY, type ConsumerGroupName } from '@app/contracts';
 
 /** Each consumer group, the topics it reads and the event types it acts on (SYSTEM.md). */
-export const GROUP_TOPICS: Record<ConsumerGroupName, { topics: string[]; actsOn: string[] }> = {
+export const GROUP_TOPICS: Record<
+  ConsumerGroupName,
+  { topics: readonly string[]; actsOn: string[] }
+> = {
   'order-service': {
-    topics: [PAYMENT_EVENTS_TOPIC],
+    topics: TOPOLOGY['order-service'].consumes,
     actsOn: ['PaymentAuthorized', 'PaymentRejected'],
   },
-  'payment-service': { topics: [ORDER_EVENTS_TOPIC], actsOn: ['OrderCreated', 'OrderCancelled'] },
+  'payment-service': {
+    topics: TOPOLOGY['payment-service'].consumes,
+    actsOn: ['OrderCreated', 'OrderCancelled'],
+  },
   'read-model': {
-    topics: [ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC],
+    topics: TOPOLOGY['read-model'].consumes,
     actsOn: [
       'OrderCreated',
       'OrderApproved',

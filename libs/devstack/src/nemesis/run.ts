@@ -116,9 +116,11 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
     const url = (service: (typeof SERVICES)[number]['name']): string => targets.urls(service)[0]!;
     const report = await audit(
       {
-        orders: url('order-service'),
-        payments: url('payment-service'),
-        readModel: url('read-model'),
+        urls: {
+          'order-service': url('order-service'),
+          'payment-service': url('payment-service'),
+          'read-model': url('read-model'),
+        },
         brokers,
         adminToken: stack.envFor('read-model').ADMIN_TOKEN ?? ADMIN_TOKEN_DEFAULT,
       },
