@@ -128,6 +128,9 @@ if (built && typed) {
   // its own, so they run after the shared infrastructure is gone; the rest run with
   // `npm run chaos`.
   await vitest('chaos-core', ['chaos'], { CHAOS_SCOPE: 'core' });
+  // The nemesis (`npm run nemesis`) is not part of `npm test` yet: the cluster chaos suite's
+  // rolling restart found an authorized payment whose event is missing from the log, and
+  // until that is explained a seeded run here would gate every change on an open defect.
 } else {
   failed += 1;
   lines.push('FAIL integration+e2e, chaos: not run (the build failed)');

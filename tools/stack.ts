@@ -3,6 +3,8 @@
  *   node dist/tools/stack.js start [--profile dev]   infra + three services + console until Ctrl-C
  *   node dist/tools/stack.js demo  [--once]          the same, plus the scripted saga demo
  *   (--port-offset N moves the services and the console from 3001-3004 to 3001+N-3004+N)
+ *   (--brokers 3: a replicated three-node KRaft cluster instead of one broker;
+ *    --instances payment-service=2[,read-model=2]: extra instances on port + 10, + 20, …)
  *   node dist/tools/stack.js infra [--profile test]  infra only (prints READY <json>)
  * Everything started here is stopped here, by pid, on Ctrl-C / SIGTERM / exit.
  */
@@ -15,6 +17,8 @@ import {
   PidRegistry,
   SERVICES,
   assertKafkaAnswers,
+  kafkaNodeCount,
+  parseInstances,
   startConsole,
   startInfra,
   startStack,
@@ -29,11 +33,15 @@ const { positionals, values } = parseArgs({
     profile: { type: 'string' },
     once: { type: 'boolean', default: false },
     'port-offset': { type: 'string', default: '0' },
+    brokers: { type: 'string' },
+    instances: { type: 'string', default: '' },
   },
 });
 const command = positionals[0] ?? 'start';
 const profile = (values.profile ?? (command === 'infra' ? 'test' : 'dev')) as Profile;
 const say = (line: string): void => console.log(`[launcher] ${line}`);
+const kafkaNodes = values.brokers === undefined ? undefined : kafkaNodeCount(values.brokers);
+const instances = parseInstances(values.instances);
 
 /** Stops the stack in order (services, Kafka, PostgreSQL) once it is up. */
 let shutdown: (() => Promise<void>) | undefined;
@@ -91,7 +99,7 @@ async function main(): Promise<void> {
   // what keeps the launcher alive until Ctrl-C; it exits only through the paths above.
   setInterval(() => undefined, 2 ** 30);
   if (command === 'infra') {
-    const infra = await startInfra({ profile, log: say });
+    const infra = await startInfra({ profile, log: say, kafkaNodes });
     shutdown = () => infra.stop();
     ready = true;
     console.log(
@@ -104,7 +112,13 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   const offset = Number(values['port-offset']);
-  const stack = await startStack({ profile, log: say, portOffset: offset });
+  const stack = await startStack({
+    profile,
+    log: say,
+    portOffset: offset,
+    kafkaNodes,
+    instances,
+  });
   shutdown = () => stack.stop();
   // The services' readiness includes the broker; this says it for the launcher, too.
   await assertKafkaAnswers(stack.infra.brokers, 'kafka');
@@ -123,9 +137,9 @@ async function main(): Promise<void> {
   };
   ready = true;
   say(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-  for (const [name, proc] of stack.services)
-    say(`  ${name.padEnd(16)} ${proc.url}  (docs: ${proc.url}/docs)`);
-  say(`  console          ${operatorConsole.url}  (the operator console: open it in a browser)`);
+  for (const [name, proc] of stack.instances)
+    say(`  ${name.padEnd(18)} ${proc.url}  (docs: ${proc.url}/docs)`);
+  say(`  console            ${operatorConsole.url}  (the operator console: open it in a browser)`);
   say(`  kafka            ${stack.infra.brokers.join(',')}`);
   say(`  postgres         ${stack.infra.databaseUrl('<db>')}`);
   if (command === 'demo') {

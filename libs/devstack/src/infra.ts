@@ -2,10 +2,12 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-import { startKafkaBroker, type KafkaBroker } from './kafka-broker.js';
+import { startKafkaCluster, type KafkaBroker } from './kafka-broker.js';
 import { ensureOsUser, isRoot } from './os-user.js';
 import { PidRegistry, isAlive } from './pid-registry.js';
 import { reachablePostgresBinaries } from './postgres-binaries.js';
+import { startTcpProxy, type TcpProxy } from './chaos/tcp-proxy.js';
+import { LauncherError } from './ports.js';
 import { createDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
 import { assertDatabaseAnswers, assertKafkaAnswers } from './preflight.js';
 import { runDir } from './project-paths.js';
@@ -30,8 +32,14 @@ export interface Infra {
   /** A URL for the named database on the cluster (created by ensureDatabase). */
   databaseUrl(database: string): string;
   ensureDatabase(database: string): Promise<string>;
-  /** Present only when this launcher started the broker (not with KAFKA_BROKERS). */
+  /** Present only when this launcher started the broker(s) (not with KAFKA_BROKERS). */
   readonly kafka?: KafkaBroker;
+  /** Kafka nodes this launcher started: 1 (the default) or 3 (`--brokers 3`, KAFKA_NODES=3). */
+  readonly kafkaNodes: number;
+  /** What the services bootstrap from: the proxies with `proxiedKafka`, else `brokers`. */
+  readonly serviceBrokers: string[];
+  /** With `proxiedKafka`: the TCP proxy in front of each node, in node order. */
+  readonly kafkaProxies: TcpProxy[];
   /** Present only when this launcher started PostgreSQL (not with DATABASE_URL). */
   readonly postgres?: PostgresServer;
   readonly registry: PidRegistry;
@@ -43,6 +51,26 @@ export interface StartInfraOptions {
   profile: Profile;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** 1 (the fast default) or 3: a replicated KRaft cluster. Defaults to env KAFKA_NODES. */
+  kafkaNodes?: number;
+  /**
+   * Puts a TCP proxy in front of each node (a PROXIED listener advertised at the proxy) and
+   * hands the services the proxies' addresses, so faults between them and a broker can be
+   * injected (the nemesis). Test profile only.
+   */
+  proxiedKafka?: boolean;
+}
+
+/** Pid files of Kafka nodes: `kafka` (one broker) or `kafka-<id>` (a cluster). */
+export const isKafkaRecord = (name: string): boolean =>
+  name === 'kafka' || /^kafka-\d+$/.test(name);
+
+/** The node count asked for (option, then KAFKA_NODES); only 1 and 3 make sense. */
+export function kafkaNodeCount(requested: number | string | undefined): number {
+  const n = Number(requested ?? 1);
+  if (n !== 1 && n !== 3)
+    throw new LauncherError(`--brokers/KAFKA_NODES must be 1 or 3, not ${String(requested)}`);
+  return n;
 }
 
 /**
@@ -94,7 +122,7 @@ async function startOrAttach(
   // Reap only what this call owns: attaching to a broker or database (KAFKA_BROKERS,
   // DATABASE_URL) must never touch the processes of the launcher that started them.
   const owned = (name: string): boolean =>
-    name === 'kafka'
+    isKafkaRecord(name)
       ? !env.KAFKA_BROKERS
       : name === 'postgres'
         ? !env.DATABASE_URL
@@ -106,13 +134,35 @@ async function startOrAttach(
     ? { kafka: await freePort(), controller: await freePort(), postgres: await freePort() }
     : PORTS[opts.profile as Exclude<Profile, 'test'>];
   const kafkaPort = Number(env.KAFKA_PORT ?? ports.kafka);
+  const controllerPort = Number(env.KAFKA_CONTROLLER_PORT ?? ports.controller);
+  const kafkaNodes = kafkaNodeCount(opts.kafkaNodes ?? env.KAFKA_NODES);
+  // Node 1 keeps the profile's ports; in a fixed profile nodes 2 and 3 take the next pairs
+  // (dev: 9094/9095, 9096/9097), in the test profile free ones.
+  const nodePorts = await Promise.all(
+    Array.from({ length: kafkaNodes }, async (_, i) =>
+      i === 0
+        ? { port: kafkaPort, controllerPort }
+        : isolated
+          ? { port: await freePort(), controllerPort: await freePort() }
+          : { port: kafkaPort + 2 * i, controllerPort: controllerPort + 2 * i },
+    ),
+  );
+  const nodes = await Promise.all(
+    nodePorts.map(async (n) =>
+      opts.proxiedKafka
+        ? {
+            ...n,
+            proxiedListener: { listenPort: await freePort(), advertisedPort: await freePort() },
+          }
+        : n,
+    ),
+  );
 
   const [kafkaStart, postgresStart] = await Promise.allSettled([
     env.KAFKA_BROKERS
       ? Promise.resolve(undefined)
-      : startKafkaBroker({
-          port: kafkaPort,
-          controllerPort: Number(env.KAFKA_CONTROLLER_PORT ?? ports.controller),
+      : startKafkaCluster({
+          nodes,
           workDir: join(dir, 'kafka'),
           registry,
           log,
@@ -134,7 +184,22 @@ async function startOrAttach(
   const postgres = postgresStart.status === 'fulfilled' ? postgresStart.value : undefined;
 
   const brokers = kafka?.brokers ?? (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-  await ensureTopics(brokers);
+  const kafkaProxies = await Promise.all(
+    nodes.flatMap((n) =>
+      kafka && 'proxiedListener' in n
+        ? [
+            startTcpProxy({
+              listenPort: n.proxiedListener.advertisedPort,
+              targetPort: n.proxiedListener.listenPort,
+            }),
+          ]
+        : [],
+    ),
+  );
+  await ensureTopics(brokers, undefined, undefined, {
+    replicationFactor: kafka?.replicationFactor ?? 1,
+    minInsyncReplicas: kafka?.minInsyncReplicas ?? 1,
+  });
 
   const databaseUrl = (database: string): string => {
     if (postgres) return postgres.urlFor(database);
@@ -158,6 +223,9 @@ async function startOrAttach(
       return databaseUrl(database);
     },
     kafka,
+    kafkaNodes: kafka?.nodes.length ?? brokers.length,
+    serviceBrokers: kafka?.proxiedBrokers ?? brokers,
+    kafkaProxies,
     postgres,
     registry,
     runDir: dir,
@@ -165,6 +233,7 @@ async function startOrAttach(
       if (stopped) return;
       stopped = true;
       // Kafka first: services are stopped by their owner before this is called.
+      await Promise.all(kafkaProxies.map((p) => p.close()));
       await kafka?.stop();
       await postgres?.destroy();
       rmSync(infoFile, { force: true });

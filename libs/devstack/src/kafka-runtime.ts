@@ -103,4 +103,5 @@ export function runKafkaTool(
 export const KAFKA_TOOLS = {
   consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
   topics: 'org.apache.kafka.tools.TopicCommand',
+  metadataQuorum: 'org.apache.kafka.tools.MetadataQuorumCommand',
 } as const;

@@ -23,6 +23,10 @@ export interface ServiceProcess {
   readonly logFile: string;
   stop(): Promise<void>;
   kill(): Promise<void>;
+  /** SIGSTOP: frozen, its sockets (database session, broker connections) stay open. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
 }
 
 /** Starts a built service (`node dist/...`), logs to a file, and waits for /health/ready. */
@@ -54,6 +58,8 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
   const terminate = async (sig: NodeJS.Signals): Promise<void> => {
     if (isAlive(pid)) {
       signal(pid, sig);
+      // A paused process keeps the signal pending until it runs again.
+      signal(pid, 'SIGCONT');
       if (!(await waitForExit(pid, 15_000))) {
         signal(pid, 'SIGKILL');
         await waitForExit(pid, 5_000);
@@ -68,6 +74,8 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
     logFile,
     stop: () => terminate('SIGTERM'),
     kill: () => terminate('SIGKILL'),
+    pause: () => signal(pid, 'SIGSTOP'),
+    resume: () => signal(pid, 'SIGCONT'),
   };
 }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { startInfra, type Infra, type Profile } from './infra.js';
+import { freePort, isKafkaRecord, startInfra, type Infra, type Profile } from './infra.js';
 import { SERVICES, type ServiceSpec } from './services.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 
@@ -15,11 +15,24 @@ export interface StackOptions {
   ports?: Partial<Record<ServiceSpec['name'], number>>;
   /** Environment for the infrastructure (KAFKA_BROKERS / DATABASE_URL attach to existing ones). */
   infraEnv?: NodeJS.ProcessEnv;
+  /** Kafka nodes: 1 (default) or 3 (a replicated cluster); defaults to env KAFKA_NODES. */
+  kafkaNodes?: number;
+  /**
+   * Instances per service (default 1). Extra ones are named `<service>-2`, … and listen on
+   * the primary's port + 10, + 20, … (or free ports with explicit `ports`); all of a service's
+   * instances share its database and consumer group, and one relay among them publishes.
+   */
+  instances?: Partial<Record<ServiceSpec['name'], number>>;
+  /** Services reach Kafka through a TCP proxy per node (see StartInfraOptions.proxiedKafka). */
+  proxiedKafka?: boolean;
 }
 
 export interface Stack {
   readonly infra: Infra;
+  /** The primary instance of each service. */
   readonly services: Map<ServiceSpec['name'], ServiceProcess>;
+  /** Every instance the stack started, by instance name (primaries included). */
+  readonly instances: Map<string, ServiceProcess>;
   url(service: ServiceSpec['name']): string;
   /** Starts (another instance of) a service against the stack's infra. */
   startService(
@@ -36,8 +49,15 @@ export const ADMIN_TOKEN_DEFAULT = 'dev-admin-token';
 /** PostgreSQL + Kafka + the three services, each started and later stopped by pid. */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.log ?? (() => undefined);
-  const infra = await startInfra({ profile: opts.profile, log, env: opts.infraEnv });
+  const infra = await startInfra({
+    profile: opts.profile,
+    log,
+    env: opts.infraEnv,
+    kafkaNodes: opts.kafkaNodes,
+    proxiedKafka: opts.proxiedKafka,
+  });
   const services = new Map<ServiceSpec['name'], ServiceProcess>();
+  const instances = new Map<string, ServiceProcess>();
   const offset = opts.portOffset ?? 0;
   const portOf = (name: ServiceSpec['name']): number =>
     opts.ports?.[name] ?? specOf(name).port + offset;
@@ -45,7 +65,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   const envFor = (name: ServiceSpec['name']): NodeJS.ProcessEnv => ({
     DATABASE_URL: infra.databaseUrl(specOf(name).database),
-    KAFKA_BROKERS: infra.brokers.join(','),
+    KAFKA_BROKERS: infra.serviceBrokers.join(','),
     ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? ADMIN_TOKEN_DEFAULT,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     ...opts.env?.[name],
@@ -67,6 +87,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       logDir: join(infra.runDir, 'logs'),
     });
     if (instance === name) services.set(name, proc);
+    instances.set(instance, proc);
     log(`${instance} ready on ${proc.url} (pid ${proc.pid}, log ${proc.logFile})`);
     return proc;
   };
@@ -74,8 +95,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     // One at a time: three Nest boots at once on two cores only slow each other down.
     for (const spec of SERVICES) await startService(spec.name);
+    for (const spec of SERVICES) {
+      for (let k = 2; k <= (opts.instances?.[spec.name] ?? 1); k += 1) {
+        const port = opts.ports?.[spec.name] ? await freePort() : portOf(spec.name) + 10 * (k - 1);
+        await startService(spec.name, `${spec.name}-${k}`, port);
+      }
+    }
   } catch (error) {
-    for (const proc of services.values()) await proc.stop();
+    for (const proc of instances.values()) await proc.stop();
     await infra.stop();
     throw error;
   }
@@ -84,15 +111,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   return {
     infra,
     services,
+    instances,
     url: (name) => services.get(name)?.url ?? `http://127.0.0.1:${portOf(name)}`,
     startService,
     envFor,
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await Promise.all([...services.values()].map((p) => p.stop()));
+      await Promise.all([...instances.values()].map((p) => p.stop()));
       // Anything else this profile started (extra instances) is still in the registry.
-      await infra.registry.reapStale((e) => e.name !== 'kafka' && e.name !== 'postgres');
+      await infra.registry.reapStale((e) => !isKafkaRecord(e.name) && e.name !== 'postgres');
       await infra.stop();
     },
   };

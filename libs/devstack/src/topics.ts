@@ -1,11 +1,21 @@
 import { ALL_TOPICS, DEFAULT_PARTITIONS } from '@app/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 
-/** Creates the project's topics (idempotently) with the partition count the design names. */
+export interface TopicReplication {
+  replicationFactor: number;
+  /** With acks=all, a write needs this many replicas in sync (the leader included). */
+  minInsyncReplicas: number;
+}
+
+/**
+ * Creates the project's topics (idempotently) with the partition count the design names and
+ * the cluster's replication (three replicas and two in sync on the three-node cluster).
+ */
 export async function ensureTopics(
   brokers: string[],
   topics: readonly string[] = ALL_TOPICS,
   numPartitions = DEFAULT_PARTITIONS,
+  replication: TopicReplication = { replicationFactor: 1, minInsyncReplicas: 1 },
 ): Promise<void> {
   const admin = new Kafka({
     clientId: 'launcher-topics',
@@ -19,7 +29,15 @@ export async function ensureTopics(
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions,
+          replicationFactor: replication.replicationFactor,
+          configEntries: [
+            { name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) },
+            { name: 'unclean.leader.election.enable', value: 'false' },
+          ],
+        })),
       });
     }
     // Finding a group coordinator creates __consumer_offsets (see below).

@@ -76,6 +76,8 @@ export interface ChaosStackOptions {
   brokers?: string[];
   /** Log files to keep with the run's logs (e.g. the log of a broker the spec started). */
   extraLogs?: string[];
+  /** 3: the replicated three-node KRaft cluster instead of one broker. */
+  kafkaNodes?: number;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function startChaosStack(opts: ChaosStackOptions): Promise<ChaosSta
     // Empty on purpose: the chaos stack kills and restarts its infrastructure, so it must
     // never attach to the shared broker and database named in the environment.
     infraEnv: opts.brokers ? { KAFKA_BROKERS: opts.brokers.join(',') } : {},
+    kafkaNodes: opts.kafkaNodes ?? 1,
     log: (line) => console.log(`[chaos ${opts.scenario}] ${line}`),
   });
   const live = new Map<string, Instance>();
@@ -203,6 +206,8 @@ export async function startChaosStack(opts: ChaosStackOptions): Promise<ChaosSta
         mkdirSync(keep, { recursive: true });
         if (existsSync(logs)) cpSync(logs, keep, { recursive: true });
         if (existsSync(kafkaLog)) cpSync(kafkaLog, join(keep, 'kafka-broker.log'));
+        for (const node of stack.infra.kafka?.nodes ?? [])
+          if (existsSync(node.logFile)) cpSync(node.logFile, join(keep, `${node.name}.log`));
         for (const file of opts.extraLogs ?? [])
           if (existsSync(file)) cpSync(file, join(keep, basename(dirname(file)) + '.log'));
         await stack.stop();
