@@ -29,6 +29,6 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 # Files stay owned by root and read-only for the process: the services write nothing to disk.
 COPY --from=build /app/dist ./dist
 USER node
-EXPOSE 3001 3002 3003
+EXPOSE 3001 3002 3003 3004
 # No HEALTHCHECK here: docker-compose.yml probes each service's /health/ready on its own port.
 CMD ["node", "dist/apps/order-service/src/main.js"]

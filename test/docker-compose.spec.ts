@@ -79,6 +79,14 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('runs the operator console from the services image, after the three services are healthy', () => {
+    const console = service('console');
+    expect(console.command).toEqual(['node', 'dist/apps/console/src/main.js']);
+    expect(Object.keys(console.depends_on ?? {}).sort()).toEqual(
+      APP_SERVICES.map((s) => s.name).sort(),
+    );
+  });
+
   it('uses the official images by default: apache/kafka 4.x for the broker and its tools, postgres for the database', () => {
     expect(service('kafka').image).toMatch(/^apache\/kafka:4\.\d+(\.\d+)?$/);
     // The same image, so the topic tool speaks exactly the broker's version.

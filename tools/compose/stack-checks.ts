@@ -74,4 +74,23 @@ export const STACK_CHECKS: { name: string; run: (t: StackTargets) => Promise<voi
     name: `${service} is ready on its published port`,
     run: ready(hostPortVariable(service)),
   })),
+  {
+    name: 'the console is ready, serves its page and forwards an admin call with the token',
+    run: async (t) => {
+      await ready('CONSOLE_HOST_PORT')(t);
+      const page = await fetch(hostUrl(t, 'CONSOLE_HOST_PORT'));
+      if (!page.ok || !(await page.text()).includes('<html')) {
+        throw new Error(`the console page answered ${page.status}`);
+      }
+      // Through the console to read-model's /admin: the token reaches the service unchanged.
+      const url = `${hostUrl(t, 'CONSOLE_HOST_PORT')}/api/admin/read-model/dead-letters`;
+      const denied = await fetch(url);
+      const allowed = await fetch(url, { headers: { authorization: `Bearer ${t.adminToken}` } });
+      if (denied.status !== 401 || allowed.status !== 200) {
+        throw new Error(
+          `admin via the console: ${denied.status} without, ${allowed.status} with the token`,
+        );
+      }
+    },
+  },
 ];
