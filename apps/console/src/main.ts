@@ -9,4 +9,5 @@ await bootstrapService(ConsoleModule, {
   title: 'console',
   description:
     'Operator console: the saga flow, lag, outboxes, relay leaders, commit -> effect p99, dead letters and replay on one live page.',
+  consumesEvents: false,
 });

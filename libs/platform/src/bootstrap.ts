@@ -17,6 +17,8 @@ export interface BootstrapOptions {
   description: string;
   /** Largest JSON body accepted; larger ones get 413. */
   bodyLimit?: string;
+  /** False for an app that consumes no events (the console): no event transport starts. */
+  consumesEvents?: boolean;
 }
 
 /** Creates, configures and starts one service's HTTP application. */
@@ -40,7 +42,7 @@ export async function bootstrapService(
 
   // Hybrid: the event transport's consumer joins its group in the background, so the HTTP
   // API below does not wait for the broker.
-  await startEventTransport(app);
+  if (opts.consumesEvents !== false) await startEventTransport(app);
 
   const host = process.env.HOST ?? '127.0.0.1';
   try {
