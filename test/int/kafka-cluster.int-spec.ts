@@ -23,17 +23,19 @@ describe('the three-node Kafka cluster the launcher starts', () => {
   const workDir = join(runDir('test'), String(process.pid), 'kafka-cluster-proof');
   let cluster: KafkaBroker;
   let admin: Admin;
-  const client = (): Kafka =>
+  const client = (retries = 12): Kafka =>
     new Kafka({
       clientId: 'cluster-proof',
       brokers: cluster.brokers,
       logLevel: logLevel.NOTHING,
       // A failed produce should fail the test's expectation quickly, not retry for a minute.
-      retry: { retries: 5, initialRetryTime: 200 },
+      // Long enough to outlast a killed node's broker session (9 s): until the controller
+      // fences it, metadata still names it leader, and a send to it is refused.
+      retry: { retries, initialRetryTime: 300, maxRetryTime: 5_000 },
       requestTimeout: 5_000,
     });
-  const produce = async (value: string): Promise<void> => {
-    const producer = client().producer({ idempotent: true, maxInFlightRequests: 1 });
+  const produce = async (value: string, retries?: number): Promise<void> => {
+    const producer = client(retries).producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
       await producer.send({
@@ -127,7 +129,7 @@ describe('the three-node Kafka cluster the launcher starts', () => {
     await produce('one node down');
 
     await cluster.node(2).kill();
-    const refused = await produce('two nodes down').then(
+    const refused = await produce('two nodes down', 3).then(
       () => 'acknowledged',
       (error: unknown) => String((error as Error).message ?? error),
     );
@@ -154,5 +156,5 @@ describe('the three-node Kafka cluster the launcher starts', () => {
     await consumer.disconnect();
     expect(seen).toContain('one node down');
     expect(seen).toContain('all three back');
-  });
+  }, 300_000); // two node restarts: each must rejoin the quorum and catch up
 });
