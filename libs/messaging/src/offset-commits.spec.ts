@@ -92,6 +92,39 @@ describe('OffsetCommits', () => {
     ]);
   });
 
+  it('commits a failed commit again on its own when no later batch comes to carry it', async () => {
+    vi.useFakeTimers();
+    const errors: unknown[] = [];
+    const offsets = new OffsetCommits(200, (e) => errors.push(e), 500);
+    const { commits, commit } = recorder();
+    let brokerDown = true;
+    const flaky = (o: TopicPartitionOffsetAndMetadata[]) =>
+      brokerDown
+        ? Promise.reject(new Error('Broker 2 not found in the cached metadata'))
+        : commit(o);
+    offsets.add('payment.events', 3, '266');
+    await offsets.flush(flaky);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(errors).toHaveLength(1);
+
+    brokerDown = false;
+    await vi.advanceTimersByTimeAsync(500);
+    expect(commits).toEqual([[{ topic: 'payment.events', partition: 3, offset: '266' }]]);
+    vi.useRealTimers();
+  });
+
+  it('stops trying again once cancelled (the consumer is stopping)', async () => {
+    vi.useFakeTimers();
+    const offsets = new OffsetCommits(0, () => undefined, 500);
+    const failing = vi.fn(() => Promise.reject(new Error('coordinator moved')));
+    offsets.add('t', 0, '1');
+    await expect(offsets.flush(failing, true)).rejects.toThrow('coordinator moved');
+    offsets.cancel();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(failing).toHaveBeenCalledTimes(1);
+    vi.useRealTimers();
+  });
+
   it('drops the offsets of partitions a rebalance took away', async () => {
     const { commits, commit } = recorder();
     const offsets = new OffsetCommits(0, () => undefined);

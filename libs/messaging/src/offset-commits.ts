@@ -10,16 +10,23 @@ type Commit = (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
  * takes most of the request load off the broker under a steady stream of small batches.
  *
  * Commits run one at a time and always carry the highest offset seen per partition, so a
- * late commit can never move a group's position backwards.
+ * late commit can never move a group's position backwards. A failed commit (coordinator
+ * moved, broker restarting) is tried again on a timer, not only with the next batch: after
+ * the last batch of a burst there is no next batch, and the group would stay behind by what
+ * it applied (the inbox makes a re-delivery harmless, but the lag never drains).
  */
 export class OffsetCommits {
   private readonly pending = new Map<string, TopicPartitionOffsetAndMetadata>();
   private chain: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
+  private failures = 0;
+  private cancelled = false;
 
   constructor(
     private readonly intervalMs: number,
     private readonly onError: (error: unknown) => void,
+    /** First delay before a failed commit is tried again; doubles up to 8x. */
+    private readonly retryMs = 500,
   ) {}
 
   /** `next` is the offset of the next record to process (the last applied + 1). */
@@ -50,10 +57,13 @@ export class OffsetCommits {
       this.pending.clear();
       try {
         await commit(offsets);
+        this.failures = 0;
       } catch (error) {
-        // Put them back unless something newer arrived meanwhile; the next flush retries
-        // (a rebalance in between drops those of lost partitions, see retainOnly).
+        // Put them back unless something newer arrived meanwhile; the next flush, or the
+        // retry timer, commits them (a rebalance in between drops those of lost partitions,
+        // see retainOnly).
         for (const o of offsets) this.add(o.topic, o.partition, o.offset);
+        this.retryLater(commit);
         throw error;
       }
     });
@@ -69,8 +79,19 @@ export class OffsetCommits {
   }
 
   cancel(): void {
+    this.cancelled = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private retryLater(commit: Commit): void {
+    if (this.cancelled) return;
+    this.failures += 1;
+    const delay = this.retryMs * 2 ** Math.min(this.failures - 1, 3);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flush(commit, true).catch(this.onError);
+    }, delay);
   }
 }
 

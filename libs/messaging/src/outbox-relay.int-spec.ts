@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { EventEnvelope } from '@app/contracts';
 import { eventually } from '@app/devstack';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Producer, type ProducerConfig } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CountingRelayMetrics } from '@test/support/messaging/counting-relay-metrics.js';
@@ -24,6 +24,20 @@ const timesPublished = (reader: TopicReader): Map<string, number> => {
   for (const id of reader.eventIds()) counts.set(id, (counts.get(id) ?? 0) + 1);
   return counts;
 };
+
+/** The partition kafkajs's default partitioner gives a key. */
+const partitionOf = (key: string, partitions: number): number =>
+  Partitioners.DefaultPartitioner()({
+    topic: 't',
+    partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    })),
+    message: { key, value: null },
+  });
 
 const idsOf = (envelopes: EventEnvelope[]): string[] => envelopes.map((e) => e.eventId);
 
@@ -224,6 +238,50 @@ describe('OutboxRelay', () => {
         expect(counts.get(envelope.eventId)).toBeGreaterThanOrEqual(2);
       }
       expect([...counts.keys()].sort()).toEqual(idsOf(envelopes).sort());
+    });
+  });
+
+  describe('invariant 1 (no lost event): a send that resolves without acking every partition', () => {
+    /**
+     * The real client and broker, except that the first sendBatch returns its acks minus one
+     * partition's: what kafkajs 2.2.4 does when a leader moves mid-send and it skips the
+     * partition (tulios/kafkajs#1798). Here the records were written; the relay cannot tell.
+     */
+    const withOneAckMissing = (real: Kafka): Kafka => {
+      let dropped = false;
+      return new Proxy(real, {
+        get(target, prop, receiver) {
+          if (prop !== 'producer') return Reflect.get(target, prop, receiver) as unknown;
+          return (config?: ProducerConfig): Producer => {
+            const producer = target.producer(config);
+            const sendBatch = producer.sendBatch.bind(producer);
+            producer.sendBatch = async (batch) => {
+              const acks = await sendBatch(batch);
+              if (dropped || acks.length < 2) return acks;
+              dropped = true;
+              return acks.slice(1);
+            };
+            return producer;
+          };
+        },
+      });
+    };
+
+    it('keeps the batch unpublished and sends it again instead of marking rows it has no ack for', async () => {
+      const topic = await kafka.createTopic('it-relay-missing-ack', 3);
+      const reader = await read(topic);
+      const orders = Array.from({ length: 6 }, () => randomUUID());
+      const envelopes = await commitRows(topic, orders, 1);
+      const partitions = new Set(orders.map((o) => partitionOf(o, 3)));
+      expect(partitions.size, 'the batch spans several partitions').toBeGreaterThan(1);
+
+      startRelay({ kafka: withOneAckMissing(kafka.kafka) });
+
+      await eventually(allMarked(envelopes), { what: 'every row to be marked' });
+      const written = await kafka.recordCount(topic);
+      await eventually(() => reader.records.length >= written, { what: 'every record read' });
+      // The first send was not trusted: the whole batch went out a second time.
+      expect(timesPublished(reader)).toEqual(new Map(envelopes.map((e) => [e.eventId, 2])));
     });
   });
 

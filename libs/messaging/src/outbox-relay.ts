@@ -4,6 +4,7 @@ import pg from 'pg';
 import { backoffDelay, sleep } from './backoff.js';
 import type { Logger } from './logger.js';
 import type { RelayMetrics } from './metrics.js';
+import { PartitionLedger, UnacknowledgedPartitionsError } from './partition-ledger.js';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -49,6 +50,8 @@ export class OutboxRelay {
   private notified = false;
   /** Ids of the last full batch: acked by the broker, marked during the next batch. */
   private ackedUnmarked: string[] = [];
+  /** What a resolved send must have acked: kafkajs can resolve with a partition unsent. */
+  private readonly ledger = new PartitionLedger();
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly standbyIntervalMs: number;
@@ -165,10 +168,14 @@ export class OutboxRelay {
       byTopic.set(row.topic, messages);
     }
     const producer = await this.connectProducer();
-    await producer.sendBatch({
+    this.ledger.begin();
+    const acks = await producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
+    // A partition without an ack was never written (kafkajs#1798): the batch failed, its
+    // rows stay unpublished and are sent again; what did land is dropped by the inboxes.
+    this.ledger.verify(acks);
   }
 
   private async mark(client: pg.Client, ids: string[]): Promise<void> {
@@ -206,6 +213,7 @@ export class OutboxRelay {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: this.ledger.partitioner(),
     });
     try {
       await producer.connect();
@@ -260,5 +268,7 @@ export class OutboxRelay {
   }
 }
 
+/** A broker-side fault: the database session (and the lock) can be kept. */
 const isKafkaError = (error: unknown): boolean =>
-  error instanceof Error && error.name.startsWith('KafkaJS');
+  error instanceof UnacknowledgedPartitionsError ||
+  (error instanceof Error && error.name.startsWith('KafkaJS'));
