@@ -1,7 +1,7 @@
-import { eventually } from '@app/devstack';
+import { GROUP_IDS, eventually } from '@app/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { GROUP_NAMES, actedOn } from '../support/chaos/census.js';
+import { actedOn } from '../support/chaos/census.js';
 import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
 import { during } from '../support/chaos/during.js';
 import { startLoad } from '../support/chaos/load.js';
@@ -86,7 +86,7 @@ describe.runIf(FULL_CHAOS)(
       expect(result.failures).toEqual([]);
       const s = await settle(chaos, 120_000, t.mark);
       expectNothingLostNothingTwice(s, result.orderIds);
-      for (const group of GROUP_NAMES) {
+      for (const group of GROUP_IDS) {
         const expected = actedOn(s.census, group);
         // One process per group throughout: each distinct event applied exactly once. Records
         // handled but not committed when the broker died come again: duplicates, not effects.

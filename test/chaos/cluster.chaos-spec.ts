@@ -1,7 +1,7 @@
-import { eventually } from '@app/devstack';
+import { GROUP_IDS, eventually } from '@app/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { GROUP_NAMES, actedOn, resentTotal, takeCensus } from '../support/chaos/census.js';
+import { actedOn, resentTotal, takeCensus } from '../support/chaos/census.js';
 import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
 import {
   activeController,
@@ -69,7 +69,7 @@ describe.runIf(FULL_CHAOS)('the three-node cluster under broker and process faul
     const s = await settle(chaos, 240_000, t.mark);
     expectNothingLostNothingTwice(s, placed);
     // No instance was killed: the live counters cover every record each group handled.
-    for (const group of GROUP_NAMES)
+    for (const group of GROUP_IDS)
       expect(s.tally[group].applied, `${group} applied`).toBe(actedOn(s.census, group).distinct);
     expectNoDeadLetters(s);
     recordScenario(

@@ -1,7 +1,7 @@
-import { eventually } from '@app/devstack';
+import { GROUP_IDS, eventually } from '@app/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { GROUP_NAMES, actedOn } from '../support/chaos/census.js';
+import { actedOn } from '../support/chaos/census.js';
 import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
 import { during } from '../support/chaos/during.js';
 import { allReady, noneReady, readinessAll } from '../support/chaos/health.js';
@@ -71,7 +71,7 @@ describe('Invariant 7 "transient faults never dead-letter": PostgreSQL crashes u
     const s = await settle(chaos, 120_000, t.mark);
     expectNothingLostNothingTwice(s, result.orderIds);
     const failures = await handlerFailures(chaos);
-    for (const group of GROUP_NAMES) {
+    for (const group of GROUP_IDS) {
       expect(s.tally[group]['dead-lettered'], `${group} dead-lettered`).toBe(0);
       expect(failures[group].permanent, `${group} permanent failures`).toBe(0);
       // Every record got exactly one outcome (a retried attempt is not one): nothing skipped.
@@ -85,7 +85,7 @@ describe('Invariant 7 "transient faults never dead-letter": PostgreSQL crashes u
       );
     }
     expect(
-      GROUP_NAMES.reduce((n, g) => n + failures[g].transient, 0),
+      GROUP_IDS.reduce((n, g) => n + failures[g].transient, 0),
       'transient failures retried (the crash reached the consumers)',
     ).toBeGreaterThan(0);
     expect(s.audit.deadLetters).toEqual(NO_DEAD_LETTERS);

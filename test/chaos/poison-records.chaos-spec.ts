@@ -5,11 +5,11 @@ import {
   type ConsumerGroupName,
 } from '@app/contracts';
 import { DLT_HEADERS } from '@app/messaging';
-import { eventually } from '@app/devstack';
+import { GROUP_IDS, GROUP_TOPICS, eventually } from '@app/devstack';
 import type { IHeaders } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { GROUPS, GROUP_NAMES, actedOn, resentTotal } from '../support/chaos/census.js';
+import { actedOn, resentTotal } from '../support/chaos/census.js';
 import { startChaosStack, type ChaosStack } from '../support/chaos/chaos-stack.js';
 import { startLoad } from '../support/chaos/load.js';
 import { injectPoison, type InjectedRecord } from '../support/chaos/poison.js';
@@ -85,8 +85,8 @@ describe('Invariant 7 "bad input is contained": poison records in both topics un
 
     // Exactly the injected records, per group, each with its reason and origin.
     const expectedFor = (group: ConsumerGroupName): InjectedRecord[] =>
-      injected.filter((r) => GROUPS[group].topics.includes(r.topic));
-    for (const group of GROUP_NAMES) {
+      injected.filter((r) => GROUP_TOPICS[group].topics.includes(r.topic));
+    for (const group of GROUP_IDS) {
       const letters = s.census.deadLetters[DEAD_LETTER_TOPICS[group]]!;
       expect(
         letters.map((l) => describeLetter(l.message.headers ?? {})).sort(byPlace),

@@ -1,9 +1,4 @@
-import {
-  ORDER_EVENTS_TOPIC,
-  PAYMENT_EVENTS_TOPIC,
-  TOPOLOGY,
-  type ServiceName,
-} from '@app/contracts';
+import { ACTS_ON, ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC, TOPOLOGY } from '@app/contracts';
 import { eventually } from '@app/devstack';
 import { e2eStack } from '../support/e2e-stack.js';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,20 +15,6 @@ import { waitUntilQuiet } from '../support/quiet.js';
 import { readRecords } from '../support/read-records.js';
 import { settle, snapshotOf, type Snapshot } from '../support/snapshot.js';
 
-/** The event types each consumer acts on (SYSTEM.md "The saga"); others it acknowledges and skips. */
-const ACTS_ON: Record<ServiceName, readonly string[]> = {
-  'order-service': ['PaymentAuthorized', 'PaymentRejected'],
-  'payment-service': ['OrderCreated', 'OrderCancelled'],
-  'read-model': [
-    'OrderCreated',
-    'OrderApproved',
-    'OrderRejected',
-    'OrderCancelled',
-    'PaymentAuthorized',
-    'PaymentRejected',
-    'PaymentRefunded',
-  ],
-};
 const GROUPS = CONSUMING_SERVICES;
 
 /**

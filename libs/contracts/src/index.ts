@@ -1,5 +1,6 @@
 export * from './topics.js';
 export * from './topology.js';
+export * from './acts-on.js';
 export type { EventStream } from './event-types.js';
 export type { EventEnvelope } from './envelope.js';
 export { unhandled, type DomainEvent, type EventOf } from './domain-event.js';

@@ -19,6 +19,7 @@ export * from './audit/audit.js';
 export * from './audit/log-facts.js';
 export * from './chaos/tcp-proxy.js';
 export * from './chaos/load.js';
+export * from './nemesis/groups.js';
 export * from './nemesis/faults.js';
 export * from './nemesis/report.js';
 export * from './nemesis/run.js';

@@ -1,40 +1,12 @@
 import {
+  ACTS_ON,
   DEAD_LETTER_TOPICS,
   EVENT_TOPICS,
-  TOPOLOGY,
   decodeEvent,
   type ConsumerGroupName,
 } from '@app/contracts';
 import { readTopic, type LoggedMessage } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
-
-/**
- * Consumer groups, the topics each reads (the topology) and the event types it acts on
- * (SYSTEM.md): the others it reads and skips.
- */
-export const GROUPS: Record<ConsumerGroupName, { topics: readonly string[]; actsOn: string[] }> = {
-  'order-service': {
-    topics: TOPOLOGY['order-service'].consumes,
-    actsOn: ['PaymentAuthorized', 'PaymentRejected'],
-  },
-  'payment-service': {
-    topics: TOPOLOGY['payment-service'].consumes,
-    actsOn: ['OrderCreated', 'OrderCancelled'],
-  },
-  'read-model': {
-    topics: TOPOLOGY['read-model'].consumes,
-    actsOn: [
-      'OrderCreated',
-      'OrderApproved',
-      'OrderRejected',
-      'OrderCancelled',
-      'PaymentAuthorized',
-      'PaymentRejected',
-      'PaymentRefunded',
-    ],
-  },
-};
-export const GROUP_NAMES = Object.keys(GROUPS) as ConsumerGroupName[];
 
 export interface TypeCount {
   /** Records in the log (a relay re-send counts again). */
@@ -96,7 +68,7 @@ export function actedOn(
 ): { records: number; distinct: number; resent: number } {
   let records = 0;
   let distinct = 0;
-  for (const type of GROUPS[group].actsOn) {
+  for (const type of ACTS_ON[group]) {
     records += census.byType[type]?.records ?? 0;
     distinct += census.byType[type]?.distinct ?? 0;
   }

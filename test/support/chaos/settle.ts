@@ -1,8 +1,8 @@
 import { DEAD_LETTER_TOPICS, type ConsumerGroupName } from '@app/contracts';
-import { audit, type AuditReport } from '@app/devstack';
+import { GROUP_IDS, audit, type AuditReport } from '@app/devstack';
 import { expect } from 'vitest';
 
-import { GROUP_NAMES, actedOn, takeCensus, type Census } from './census.js';
+import { actedOn, takeCensus, type Census } from './census.js';
 import type { ChaosStack } from './chaos-stack.js';
 import { inboxRows } from '../db.js';
 import { waitUntilQuiet } from '../quiet.js';
@@ -31,7 +31,7 @@ export async function settle(
   const census = await takeCensus(chaos.brokers);
   const tally = await tallyConsumers(chaos);
   const inbox = {} as Record<ConsumerGroupName, number>;
-  for (const group of GROUP_NAMES) inbox[group] = await inboxRows(chaos.databaseUrl(group), group);
+  for (const group of GROUP_IDS) inbox[group] = await inboxRows(chaos.databaseUrl(group), group);
   return { audit: report, census, tally, inbox };
 }
 
@@ -50,7 +50,7 @@ export function expectNothingLostNothingTwice(s: Settled, orderIds: readonly str
     orderIds.filter((id) => !s.census.created.has(id)),
     'placed orders missing from the log',
   ).toEqual([]);
-  for (const group of GROUP_NAMES) {
+  for (const group of GROUP_IDS) {
     expect(s.inbox[group], `${group} inbox rows = distinct events it acts on`).toBe(
       actedOn(s.census, group).distinct,
     );
@@ -74,7 +74,7 @@ export function expectAppliedOnceResendsDropped(
 
 /** No consumer dead-lettered anything (faults in these scenarios are all transient). */
 export function expectNoDeadLetters(s: Settled): void {
-  for (const group of GROUP_NAMES)
+  for (const group of GROUP_IDS)
     expect(s.tally[group]['dead-lettered'], `${group} dead-lettered`).toBe(0);
 }
 
@@ -82,7 +82,7 @@ export function expectNoDeadLetters(s: Settled): void {
 export const deadLettersByTopic = (
   perGroup: Record<ConsumerGroupName, number>,
 ): Record<string, number> =>
-  Object.fromEntries(GROUP_NAMES.map((g) => [DEAD_LETTER_TOPICS[g], perGroup[g]]));
+  Object.fromEntries(GROUP_IDS.map((g) => [DEAD_LETTER_TOPICS[g], perGroup[g]]));
 
 /** The audit's dead-letter counts when no group dead-lettered anything. */
 export const NO_DEAD_LETTERS = deadLettersByTopic({
