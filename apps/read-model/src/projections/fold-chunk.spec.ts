@@ -73,7 +73,7 @@ describe('foldChunk', () => {
           orderId,
           {
             view: emptyView(orderId, customerId, refunded.occurredAt),
-            parked: { order: new Map(), payment: new Map([[2, refunded as DomainEvent]]) },
+            parked: { order: new Map(), payment: new Map([[2, refunded]]) },
           },
         ],
       ]);
