@@ -584,7 +584,7 @@ async function main(): Promise<void> {
         target: B13_TARGET,
         targetMet: judge(B13_TARGET, ratio),
         limitedBy:
-          `up to 100 records per transaction, 3 statements per event (inbox row, view lock, view upsert) + counters once per transaction; one order's two streams queue on its lock; 6 partitions x 2 topics; CPU ` +
+          `set-based: up to 2000 records of a fetched batch per transaction, one statement per table (inbox rows, view load, view upsert, parked, counters); one order's two streams queue on its lock; 6 partitions x 2 topics; CPU ` +
           `${cpuLine(b13.rebuild.cpu, 3)}; checksums match: ${String(b13.rebuild.checksumsMatch)}` +
           (preloadBase && b13.rebuild.checksumsMatch === false
             ? ` (expected: the ${preloadBase.to} preloaded orders are in the live views but not in the log)`

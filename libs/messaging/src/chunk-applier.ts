@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ConsumerHooks } from './consumer-hooks.js';
 import { classifyFailure, reasonOf } from './errors.js';
 import type { EventContext, EventRoute, EventRoutes } from './event-route.js';
-import { recordInInbox } from './inbox.js';
+import { recordAllInInbox } from './inbox.js';
 import { messagingMetrics as m } from './metrics.js';
 import { lockInOrder } from './ordered-locks.js';
 import { inConsumerSpan } from './tracing.js';
@@ -63,9 +63,19 @@ export class ChunkApplier {
           manager,
           handled.flatMap((r) => r.route?.lockKeys?.(r.event) ?? []),
         );
+        // Every inbox row of the chunk in one statement, before any handler: whether a record
+        // is new is decided exactly as one insert per record would (first occurrence wins).
+        const fresh = await recordAllInInbox(
+          manager,
+          this.opts.inboxName,
+          handled.map((r) => ({
+            envelope: r.event,
+            origin: { topic, partition, offset: r.message.offset },
+          })),
+        );
         const done: Applied[] = [];
         for (const record of records)
-          done.push(await this.applyOne(manager, topic, partition, record));
+          done.push(await this.applyOne(manager, topic, partition, record, fresh));
         const finishers = new Set(handled.map((r) => r.route?.beforeCommit));
         for (const beforeCommit of finishers) await beforeCommit?.(manager);
         return done;
@@ -81,23 +91,25 @@ export class ChunkApplier {
     return { ok: true, outcomes };
   }
 
-  /** Inbox row and handler, in the chunk's transaction, within the record's trace. */
+  /** The handler of a record whose inbox row is new, in the chunk's transaction and trace. */
   private async applyOne(
     manager: EntityManager,
     topic: string,
     partition: number,
     { message, event, route }: Decoded,
+    fresh: Set<string>,
   ): Promise<Applied> {
     if (!route) return 'skipped';
     const headers = headerStrings(message);
-    const { groupId, inboxName } = this.opts;
+    const { groupId } = this.opts;
     return inConsumerSpan(
       `${groupId} process ${event.eventType}`,
       headers,
       { 'messaging.destination.name': topic, 'messaging.message.id': event.eventId },
       async () => {
         const origin = { topic, partition, offset: message.offset };
-        if (!(await recordInInbox(manager, inboxName, event, origin))) return 'duplicate';
+        // Taken once: a second record with the same id in this chunk is a duplicate.
+        if (!fresh.delete(event.eventId.toLowerCase())) return 'duplicate';
         const context: EventContext = { manager, ...origin, headers, groupId };
         await route.handle(event, context);
         return 'applied';

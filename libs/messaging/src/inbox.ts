@@ -2,22 +2,39 @@ import type { EventEnvelope } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 
 /**
- * Records that `consumer` processed this event, in the caller's transaction. Returns false
- * when it already had (a redelivery, a relay re-send, a replayed offset): the caller then
- * changes nothing. A concurrent duplicate waits on the primary key until the first commits.
+ * Records that `consumer` processed these events, in the caller's transaction, in one
+ * statement, and returns the ids (lower case) of those it had not seen before; the caller
+ * changes nothing for the others (a redelivery, a relay re-send, a replayed offset). A
+ * concurrent duplicate waits on the primary key until the first commits. An id that appears twice in `records` is inserted once; the caller treats its
+ * first occurrence as new and the others as duplicates.
  */
-export async function recordInInbox(
+export async function recordAllInInbox(
   manager: EntityManager,
   consumer: string,
-  envelope: EventEnvelope,
-  origin: { topic: string; partition: number; offset: string },
-): Promise<boolean> {
-  const rows = await manager.query<unknown[]>(
+  records: readonly {
+    envelope: EventEnvelope;
+    origin: { topic: string; partition: number; offset: string };
+  }[],
+): Promise<Set<string>> {
+  // uuid compares case-insensitively in PostgreSQL: so do the keys here.
+  const unique = new Map(
+    records.map((r) => [r.envelope.eventId.toLowerCase(), r] as const).reverse(),
+  );
+  if (unique.size === 0) return new Set();
+  const rows = [...unique.values()];
+  const inserted = await manager.query<{ event_id: string }[]>(
     `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
-     VALUES ($1, $2, $3, $4, $5, $6)
+     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[])
      ON CONFLICT (consumer, event_id) DO NOTHING
      RETURNING event_id`,
-    [consumer, envelope.eventId, envelope.eventType, origin.topic, origin.partition, origin.offset],
+    [
+      consumer,
+      rows.map((r) => r.envelope.eventId),
+      rows.map((r) => r.envelope.eventType),
+      rows.map((r) => r.origin.topic),
+      rows.map((r) => r.origin.partition),
+      rows.map((r) => r.origin.offset),
+    ],
   );
-  return rows.length > 0;
+  return new Set(inserted.map((r) => r.event_id));
 }

@@ -6,6 +6,7 @@ import {
   ORDER_VIEW_FIELDS,
   selectOrderViewColumns,
 } from '../infrastructure/order-view.columns.js';
+import { orderViewOfRow } from '../infrastructure/order-view.row.js';
 import { CustomerTotals } from './customer-totals.js';
 import type { OrderView, SummaryDelta } from './order-view.js';
 
@@ -63,16 +64,7 @@ export class ViewStore {
     const row = rows[0];
     if (!row) return null;
     const { hasParked, ...view } = row;
-    return {
-      hasParked: hasParked === true,
-      view: {
-        ...(view as unknown as OrderView),
-        total: row.total === null ? null : Number(row.total),
-        paymentAmount: row.paymentAmount === null ? null : Number(row.paymentAmount),
-        createdAt: row.createdAt === null ? null : (row.createdAt as Date).toISOString(),
-        updatedAt: (row.updatedAt as Date).toISOString(),
-      },
-    };
+    return { hasParked: hasParked === true, view: orderViewOfRow(view) };
   }
 
   async insertIfAbsent(manager: EntityManager, view: OrderView): Promise<void> {

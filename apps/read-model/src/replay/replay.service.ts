@@ -16,10 +16,13 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
 import { VIEW_TABLES, viewTablesDdl } from '../infrastructure/view-tables.ddl.js';
+import { chunkProjectionRoutes } from '../projections/chunk-projection.js';
 import { viewsChecksum } from '../queries/checksum.js';
 import { idleStatus, type ReplayStatus } from './replay-status.js';
 
 const SCRATCH = 'rebuild';
+/** Records folded per transaction by a rebuild (at most one fetched batch of a partition). */
+const REBUILD_CHUNK = 2000;
 const RETIRED = 'retired_views';
 
 /**
@@ -113,12 +116,16 @@ export class ReplayService {
       await m.query(`CREATE SCHEMA "${SCRATCH}"`);
       for (const statement of viewTablesDdl(SCRATCH)) await m.query(statement);
     });
-    // The live consumer's own definition (handlers, options), in a group of its own. Its
-    // transactions put the scratch schema first in the search_path, so the same handlers
-    // write the fresh tables; dead letters were published by the live group already.
+    // The live consumer's own definition (topics, inbox, dead-letter routing), in a group of
+    // its own, with the set-based handlers: a transaction folds a whole chunk of records
+    // with the live fold (ADR 0006). Its transactions put the scratch schema first in the
+    // search_path, so they write the fresh tables; dead letters were published by the live
+    // group already.
     const scratch = (stopAt?: Positions): EventConsumer =>
       this.live.consumerFor({
         groupId: group,
+        routes: chunkProjectionRoutes(),
+        maxRecordsPerTransaction: REBUILD_CHUNK,
         deadLettersAlreadyPublished: true,
         hooks: {
           stopAt: stopAt && stopAtOffsets(stopAt),

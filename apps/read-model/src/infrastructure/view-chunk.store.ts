@@ -1,0 +1,96 @@
+import type { DomainEvent, EventStream } from '@app/contracts';
+import type { EntityManager } from 'typeorm';
+
+import type { LoadedOrder, ParkedKey } from '../projections/fold-chunk.js';
+import type { OrderView } from '../projections/order-view.js';
+import {
+  ORDER_VIEW_COLUMNS,
+  ORDER_VIEW_FIELDS,
+  selectOrderViewColumns,
+} from './order-view.columns.js';
+import { orderViewOfRow } from './order-view.row.js';
+
+const column = (f: keyof OrderView): string => ORDER_VIEW_COLUMNS[f].column;
+/** The column's SQL type without its constraints: `uuid PRIMARY KEY` → `uuid`. */
+const sqlType = (f: keyof OrderView): string => ORDER_VIEW_COLUMNS[f].type.split(' ')[0]!;
+
+const UPSERT_VIEWS = `INSERT INTO order_views (${ORDER_VIEW_FIELDS.map(column).join(', ')})
+  SELECT * FROM unnest(${ORDER_VIEW_FIELDS.map((f, i) => `$${i + 1}::${sqlType(f)}[]`).join(', ')})
+  ON CONFLICT (order_id) DO UPDATE SET ${ORDER_VIEW_FIELDS.filter((f) => f !== 'orderId')
+    .map((f) => `${column(f)} = EXCLUDED.${column(f)}`)
+    .join(', ')}`;
+
+/**
+ * The set-based side of the view tables: one statement per table per chunk of records,
+ * whatever the chunk's size. Like ViewStore it names no schema (a rebuild's search_path
+ * picks the scratch tables).
+ */
+export class ViewChunkStore {
+  /**
+   * The views of these orders with the events parked for them, row-locked until the
+   * transaction ends, in one query. Orders without a view have nothing parked either: a view
+   * row is created before anything parks for it.
+   */
+  async load(manager: EntityManager, orderIds: string[]): Promise<Map<string, LoadedOrder>> {
+    const rows = await manager.query<Record<string, unknown>[]>(
+      `SELECT ${selectOrderViewColumns('v')},
+              (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                        'stream', p.stream, 'sequence', p.sequence, 'envelope', p.envelope)), '[]')
+                 FROM parked_events p WHERE p.order_id = v.order_id) AS "parked"
+         FROM order_views v WHERE v.order_id = ANY($1::uuid[])
+        ORDER BY v.order_id FOR UPDATE OF v`,
+      [orderIds],
+    );
+    const loaded = new Map<string, LoadedOrder>();
+    for (const { parked, ...row } of rows) {
+      const order: LoadedOrder = {
+        view: orderViewOfRow(row),
+        parked: { order: new Map(), payment: new Map() },
+      };
+      type Parked = { stream: EventStream; sequence: number; envelope: DomainEvent };
+      for (const p of parked as Parked[]) order.parked[p.stream].set(p.sequence, p.envelope);
+      loaded.set(order.view.orderId, order);
+    }
+    return loaded;
+  }
+
+  /** Inserts or replaces these views (distinct orders), in order_id order. */
+  async saveViews(manager: EntityManager, views: OrderView[]): Promise<void> {
+    if (views.length === 0) return;
+    const sorted = [...views].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
+    await manager.query(
+      UPSERT_VIEWS,
+      ORDER_VIEW_FIELDS.map((f) =>
+        sorted.map((v) => (f === 'items' && v.items ? JSON.stringify(v.items) : v[f])),
+      ),
+    );
+  }
+
+  async park(
+    manager: EntityManager,
+    parked: (ParkedKey & { event: DomainEvent })[],
+  ): Promise<void> {
+    if (parked.length === 0) return;
+    await manager.query(
+      `INSERT INTO parked_events (order_id, stream, sequence, envelope)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::jsonb[])
+       ON CONFLICT DO NOTHING`,
+      [
+        parked.map((p) => p.orderId),
+        parked.map((p) => p.stream),
+        parked.map((p) => p.sequence),
+        parked.map((p) => JSON.stringify(p.event)),
+      ],
+    );
+  }
+
+  async unpark(manager: EntityManager, keys: ParkedKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    await manager.query(
+      `DELETE FROM parked_events p
+        USING unnest($1::uuid[], $2::text[], $3::int[]) AS d(order_id, stream, sequence)
+        WHERE p.order_id = d.order_id AND p.stream = d.stream AND p.sequence = d.sequence`,
+      [keys.map((k) => k.orderId), keys.map((k) => k.stream), keys.map((k) => k.sequence)],
+    );
+  }
+}
