@@ -112,9 +112,15 @@ describe('Operator console (a real browser against the running services)', () =>
       },
       { timeoutMs: 30_000, what: 'the saga counters on the page to move' },
     );
-    // A rate is shown once two scrapes are a second apart.
-    expect(await page.locator('[data-flow="placed"] .rate').textContent()).toMatch(
-      /^\d+(\.\d)? \/s$/,
+    // A rate is shown once two scrapes are a second apart (until then the page shows "—").
+    await eventually(
+      async () => {
+        expect(await page.locator('[data-flow="placed"] .rate').textContent()).toMatch(
+          /^\d+(\.\d)? \/s$/,
+        );
+        return true;
+      },
+      { timeoutMs: 15_000, what: 'the placed rate to be shown' },
     );
 
     for (const key of [
