@@ -107,6 +107,7 @@ describe('docker-compose.yml', () => {
   it('has a stand-in recipe in docker/stand-ins/ for every image variable', () => {
     const recipes = standIns(ROOT);
     expect(recipes.map((r) => r.variable).sort()).toEqual([
+      'JAEGER_IMAGE',
       'KAFKA_IMAGE',
       'NODE_IMAGE',
       'POSTGRES_IMAGE',
@@ -257,6 +258,20 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  describe('Jaeger', () => {
+    it('runs the official Jaeger v2 image, named through JAEGER_IMAGE', () => {
+      expect(service('jaeger').image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+      expect(variableOf(raw.services.jaeger?.image).name).toBe('JAEGER_IMAGE');
+    });
+
+    it('publishes the UI and query API (16686) and the OTLP/HTTP receiver (4318)', () => {
+      expect(publishedPorts(service('jaeger'))).toEqual([
+        { host: '16686', container: '16686' },
+        { host: '4318', container: '4318' },
+      ]);
+    });
+  });
+
   describe('PostgreSQL', () => {
     it('publishes 5432 as 5433 on the host, the port the no-Docker launcher uses', () => {
       expect(publishedPorts(service('postgres'))).toContainEqual({
@@ -331,6 +346,15 @@ describe('docker-compose.yml', () => {
       const probe = healthcheckText(svc);
       expect(probe).toContain('/health/ready');
       expect(probe.includes(`:${port}/`) || probe.includes('process.env.PORT')).toBe(true);
+    });
+
+    it('exports its traces over OTLP/HTTP to the jaeger service under its own name, unless told another endpoint', () => {
+      expect(env.OTEL_SERVICE_NAME).toBe(name);
+      expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');
+      expect(variableOf(environment(raw.services[name]!).OTEL_EXPORTER_OTLP_ENDPOINT).name).toBe(
+        'OTEL_EXPORTER_OTLP_ENDPOINT',
+      );
+      expect(dependsOn(svc)).toMatchObject({ jaeger: 'service_started' });
     });
 
     it('restarts unless stopped', () => {

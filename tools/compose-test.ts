@@ -22,6 +22,7 @@ import { composeTestPaths, ROOT } from './compose/paths.js';
 import { Report } from './compose/report.js';
 import { waitUntilUp } from './compose/wait-until-up.js';
 import { replayInStack } from './compose/replay-in-stack.js';
+import { sagaTraceInJaeger } from './compose/saga-trace-in-jaeger.js';
 import { STACK_CHECKS, hostUrl, type StackTargets } from './compose/stack-checks.js';
 import { buildStandIn, standIns } from './compose/stand-ins.js';
 import { runDemoScenario } from './demo-scenario.js';
@@ -184,6 +185,12 @@ async function main(): Promise<void> {
         brokers: [`127.0.0.1:${ports.KAFKA_HOST_PORT}`],
         print: (line) => console.log(line),
       }),
+  );
+
+  await step(
+    'trace in Jaeger',
+    "Jaeger's query API holds an approved order's saga as one trace: POST /orders -> OrderCreated -> payment-service -> PaymentAuthorized -> order-service -> OrderApproved -> read-model, each span the child of the one before",
+    async () => report.notePhase(`trace ${await sagaTraceInJaeger(targets)}`),
   );
 
   await step(

@@ -16,6 +16,7 @@ const RECIPES: Record<
   POSTGRES_IMAGE: (tag) => ({ name: 'postgres', args: { PG_MAJOR: tag.split('.')[0] ?? tag } }),
   KAFKA_IMAGE: (tag) => ({ name: 'kafka', args: { KAFKA_VERSION: tag } }),
   NODE_IMAGE: () => ({ name: 'node', args: {} }),
+  JAEGER_IMAGE: () => ({ name: 'jaeger', args: {} }),
 };
 
 export interface StandIn {

@@ -17,6 +17,8 @@ const request = {
               parentSpanId: '',
               name: 'POST /orders',
               kind: 2,
+              startTimeUnixNano: '1764180000000000000',
+              endTimeUnixNano: '1764180000012500000',
               attributes: [
                 { key: 'http.response.status_code', value: { intValue: '201' } },
                 { key: 'url.path', value: { stringValue: '/orders' } },
@@ -51,6 +53,8 @@ describe('OTLP receiver', () => {
         name: 'POST /orders',
         kind: 2,
         service: 'order-service',
+        startTimeUnixNano: '1764180000000000000',
+        endTimeUnixNano: '1764180000012500000',
         attributes: { 'http.response.status_code': 201, 'url.path': '/orders' },
       },
     ]);

@@ -14,6 +14,9 @@ export interface ReceivedSpan {
   kind: number;
   /** `service.name` of the resource that sent it. */
   service: string;
+  /** Nanoseconds since the epoch, as OTLP/JSON sends them (a decimal string). */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
   attributes: Record<string, string | number | boolean>;
 }
 
@@ -112,6 +115,8 @@ interface ExportTraceServiceRequest {
         parentSpanId?: string;
         name: string;
         kind?: number;
+        startTimeUnixNano?: string | number;
+        endTimeUnixNano?: string | number;
         attributes?: KeyValue[];
       }[];
     }[];
@@ -129,6 +134,8 @@ function flatten(request: ExportTraceServiceRequest): ReceivedSpan[] {
         name: span.name,
         kind: span.kind ?? 0,
         service,
+        startTimeUnixNano: String(span.startTimeUnixNano ?? 0),
+        endTimeUnixNano: String(span.endTimeUnixNano ?? 0),
         attributes: attributesOf(span.attributes),
       })),
     );
