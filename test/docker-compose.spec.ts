@@ -51,6 +51,7 @@ interface ComposeService {
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   restart?: string;
+  profiles?: string[];
 }
 
 // merge: docker compose honours YAML `<<` merge keys (the x-app-service anchor).
@@ -215,46 +216,111 @@ describe('docker-compose.yml', () => {
   });
 
   describe('kafka-init', () => {
-    const script = [
-      ...asList(service('kafka-init').entrypoint),
-      ...asList(service('kafka-init').command),
-    ].join('\n');
-    const creations = script
-      .split('\n')
-      .filter((line) => line.includes('kafka-topics.sh') && line.includes('--create'))
-      .map((line) => ({
-        topic: option(line, '--topic'),
-        partitions: Number(option(line, '--partitions')),
-        replicationFactor: Number(option(line, '--replication-factor')),
-        bootstrap: option(line, '--bootstrap-server'),
-        idempotent: line.includes('--if-not-exists'),
-      }));
+    const script = read('docker/kafka/create-topics.sh');
+    const creations = [...script.matchAll(/^create (\S+) (\d+)$/gm)].map((m) => ({
+      topic: m[1],
+      partitions: Number(m[2]),
+    }));
+    const create = /^create\(\) \{\n([^}]*)\}/m.exec(script)?.[1] ?? '';
 
-    it('creates exactly the topics of libs/contracts (ALL_TOPICS)', () => {
+    it('runs docker/kafka/create-topics.sh, which creates exactly the topics of libs/contracts (ALL_TOPICS)', () => {
+      expect(asList(service('kafka-init').entrypoint)).toContain('/create-topics.sh');
+      expect(service('kafka-init').volumes).toContain(
+        './docker/kafka/create-topics.sh:/create-topics.sh:ro',
+      );
       expect(creations.map((c) => c.topic).sort()).toEqual([...ALL_TOPICS].sort());
     });
 
-    it(`gives every topic ${DEFAULT_PARTITIONS} partitions and one replica, and tolerates a second run`, () => {
+    it(`gives every topic ${DEFAULT_PARTITIONS} partitions, through kafka:9092, and tolerates a second run`, () => {
       expect(DEFAULT_PARTITIONS).toBe(6);
-      for (const creation of creations) {
-        expect(creation).toEqual({
-          topic: creation.topic,
-          partitions: DEFAULT_PARTITIONS,
-          replicationFactor: 1,
-          bootstrap: 'kafka:9092',
-          idempotent: true,
+      for (const creation of creations) expect(creation.partitions).toBe(DEFAULT_PARTITIONS);
+      expect(option(create, '--bootstrap-server')).toBe('kafka:9092');
+      expect(create).toContain('--if-not-exists');
+      expect(create).toContain('--replication-factor "$replicas"');
+      expect(create).toContain('--config min.insync.replicas="$min_isr"');
+    });
+
+    it('gives one replica on the single broker, three with two in sync once it sees the cluster nodes', () => {
+      expect(script).toMatch(
+        /if grep -q '\^kafka-' <<<"\$found"; then\n[^\n]*\n\s*want=3 replicas=3 min_isr=2\n\s*else\n\s*want=1 replicas=1 min_isr=1/,
+      );
+    });
+
+    it('runs once under either profile, waiting for the brokers itself, and fails on any error', () => {
+      expect(service('kafka-init').restart).toBe('no');
+      expect(raw.services['kafka-init']?.profiles).toBeUndefined();
+      // A dependency on `kafka` would be an error under the cluster profile (it does not run).
+      expect(dependsOn(service('kafka-init'))).toEqual({});
+      expect(script).toMatch(/^set -euo pipefail$/m);
+    });
+  });
+
+  describe('cluster profile', () => {
+    const NODES = ['kafka-1', 'kafka-2', 'kafka-3'] as const;
+    const HOST_PORTS = ['9092', '9094', '9096'];
+
+    it('runs the single broker by default (.env) and three nodes instead under --profile cluster', () => {
+      expect(read('.env')).toMatch(/^COMPOSE_PROFILES=single$/m);
+      expect(raw.services.kafka?.profiles).toEqual(['single']);
+      for (const node of NODES) expect(raw.services[node]?.profiles, node).toEqual(['cluster']);
+      const profiled = Object.entries(raw.services).filter(([, svc]) => svc.profiles);
+      expect(profiled.map(([name]) => name).sort()).toEqual(['kafka', ...NODES]);
+    });
+
+    it('never lets a service of no profile depend on one of a profile (an error in compose v1 and v2)', () => {
+      for (const [name, svc] of Object.entries(raw.services)) {
+        if (svc.profiles) continue;
+        for (const dependency of Object.keys(dependsOn(svc))) {
+          expect(raw.services[dependency]?.profiles, `${name} -> ${dependency}`).toBeUndefined();
+        }
+      }
+    });
+
+    it.each(NODES.map((node, i) => [node, i + 1] as const))(
+      '%s is KRaft node %i, broker and controller of one three-voter quorum, on the same image as kafka',
+      (node, id) => {
+        const env = environment(service(node));
+        expect(raw.services[node]?.image).toBe(raw.services.kafka?.image);
+        expect(Number(env.KAFKA_NODE_ID)).toBe(id);
+        expect(listOf(env.KAFKA_PROCESS_ROLES).sort()).toEqual(['broker', 'controller']);
+        expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(
+          '1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093',
+        );
+        expect(listenerAddresses(env.KAFKA_ADVERTISED_LISTENERS).get('PLAINTEXT')).toBe(
+          `${node}:9092`,
+        );
+        const hostPort = HOST_PORTS[id - 1];
+        expect(listenerAddresses(env.KAFKA_ADVERTISED_LISTENERS).get('PLAINTEXT_HOST')).toBe(
+          `127.0.0.1:${hostPort}`,
+        );
+        expect(publishedPorts(service(node))).toEqual([{ host: hostPort, container: '29092' }]);
+        expect(env.CLUSTER_ID).toBe(environment(service('kafka-1')).CLUSTER_ID);
+        expect(env.KAFKA_HEAP_OPTS).toBe('-Xmx320m -Xms320m');
+        expect(hasHealthcheck(service(node))).toBe(true);
+      },
+    );
+
+    it('replicates everything three times, needs two in sync and never elects an out-of-sync leader', () => {
+      for (const node of NODES) {
+        expect(environment(service(node)), node).toMatchObject({
+          KAFKA_DEFAULT_REPLICATION_FACTOR: '3',
+          KAFKA_MIN_INSYNC_REPLICAS: '2',
+          KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: 'false',
+          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '3',
+          KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '3',
+          KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '2',
+          KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
         });
       }
     });
 
-    it('runs once, after the broker is healthy, and is never restarted', () => {
-      expect(service('kafka-init').restart).toBe('no');
-      expect(dependsOn(service('kafka-init'))).toEqual({ kafka: 'service_healthy' });
-      // A failing command must fail the container, or the services would start without topics.
-      const failsFast =
-        asList(service('kafka-init').entrypoint).some((arg) => /^-\w*e\w*$/.test(arg)) ||
-        /^\s*set -\w*e/m.test(script);
-      expect(failsFast).toBe(true);
+    it('answers to `kafka` on the compose network, so the services bootstrap from any node unchanged', () => {
+      for (const node of NODES) {
+        const networks = (
+          raw.services[node] as { networks?: Record<string, { aliases?: string[] }> }
+        ).networks;
+        expect(networks?.default?.aliases, node).toEqual(['kafka']);
+      }
     });
   });
 
@@ -334,10 +400,9 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it('starts after PostgreSQL and Kafka are healthy and the topics exist', () => {
+    it('starts after PostgreSQL is healthy and kafka-init saw the brokers and made the topics', () => {
       expect(dependsOn(svc)).toMatchObject({
         postgres: 'service_healthy',
-        kafka: 'service_healthy',
         'kafka-init': 'service_completed_successfully',
       });
     });

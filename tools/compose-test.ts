@@ -23,6 +23,7 @@ import { Report } from './compose/report.js';
 import { waitUntilUp } from './compose/wait-until-up.js';
 import { replayInStack } from './compose/replay-in-stack.js';
 import { sagaTraceInJaeger } from './compose/saga-trace-in-jaeger.js';
+import { clusterBrokers, clusterTopicsReplicated } from './compose/cluster-checks.js';
 import { STACK_CHECKS, hostUrl, type StackTargets } from './compose/stack-checks.js';
 import { buildStandIn, standIns } from './compose/stand-ins.js';
 import { runDemoScenario } from './demo-scenario.js';
@@ -36,24 +37,29 @@ const log = (name: string): string => join(paths.logs, `${name}.log`);
 let dockerd: Dockerd | undefined;
 let compose: ComposeCli | undefined;
 let stackCreated = false;
+let downPhase = 'down -v';
 let finishing: Promise<never> | undefined;
+
+/** `down -v` of one stack, proven to leave nothing behind; logs first when a check failed. */
+async function takeDown(cli: ComposeCli, phase: string): Promise<boolean> {
+  if (report.failed > 0) await cli.run(['logs', '--no-color', '--tail', '200'], true);
+  return report.phase(phase, () =>
+    report.check(
+      `${phase.replace('down -v', 'docker-compose down -v')} leaves no container, volume or network behind`,
+      async () => {
+        await cli.run(['down', '--volumes', '--remove-orphans', '--timeout', '20']);
+        const left = await cli.leftovers();
+        if (left.length > 0) throw new Error(`still there: ${left.join(', ')}`);
+      },
+    ),
+  );
+}
 
 /** Takes the stack down (with volumes) and stops the engine; runs once, whatever happened. */
 function finish(code: number): Promise<never> {
   finishing ??= (async () => {
-    if (compose && stackCreated) {
-      if (report.failed > 0) await compose.run(['logs', '--no-color', '--tail', '200'], true);
-      await report.phase('down -v', () =>
-        report.check(
-          'docker-compose down -v leaves no container, volume or network behind',
-          async () => {
-            await compose!.run(['down', '--volumes', '--remove-orphans', '--timeout', '20']);
-            const left = await compose!.leftovers();
-            if (left.length > 0) throw new Error(`still there: ${left.join(', ')}`);
-          },
-        ),
-      );
-    }
+    if (compose && stackCreated) await takeDown(compose, downPhase);
+
     if (dockerd) await report.phase('dockerd stop', () => dockerd!.stop(), `pid ${dockerd.pid}`);
     console.log(`\nlogs: ${paths.logs}`);
     report.print();
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
 
   const ports = await freeHostPorts(ROOT);
   const targets: StackTargets = { ports, adminToken: randomBytes(12).toString('hex') };
-  compose = new ComposeCli({
+  const cliOptions = {
     root: ROOT,
     project: PROJECT,
     logFile: log('compose'),
@@ -144,9 +150,11 @@ async function main(): Promise<void> {
       ADMIN_TOKEN: targets.adminToken,
       COMPOSE_HTTP_TIMEOUT: '300',
     },
-  });
+  };
+  // Plain `docker-compose up`: .env's COMPOSE_PROFILES=single, one broker.
+  compose = new ComposeCli(cliOptions);
   const cli = compose;
-  const services = servicesOf(ROOT);
+  const services = servicesOf(ROOT, 'single');
 
   const built =
     (await step('compose config', 'docker-compose 1.29 accepts docker-compose.yml', () =>
@@ -197,6 +205,36 @@ async function main(): Promise<void> {
     'replay inside the stack',
     "the read model rebuilt from the earliest offset inside the stack has the live views' checksum",
     () => replayInStack(cli, targets, (line) => console.log(line)),
+  );
+
+  // The same project again as `docker-compose --profile cluster up`: three KRaft nodes.
+  stackCreated = false;
+  if (!(await takeDown(cli, 'down -v'))) return;
+  compose = new ComposeCli({ ...cliOptions, profile: 'cluster' });
+  const cluster = compose;
+  stackCreated = true;
+  downPhase = 'cluster down -v';
+  const clusterUp = await report.phase('cluster up', async () => {
+    const started = await report.check(
+      'docker-compose --profile cluster up -d starts three Kafka nodes instead of one, and the rest',
+      () => cluster.run(['up', '--detach']),
+    );
+    return started && (await waitUntilUp(cluster, servicesOf(ROOT, 'cluster'), report));
+  });
+  if (!clusterUp) return;
+  await step(
+    'cluster topics',
+    `under the cluster profile every topic of libs/contracts has 6 partitions, 3 replicas and min.insync.replicas 2`,
+    () => clusterTopicsReplicated(targets),
+  );
+  await step('demo on the cluster', 'the scripted demo passes against the three-node cluster', () =>
+    runDemoScenario({
+      orders: hostUrl(targets, 'ORDER_SERVICE_HOST_PORT'),
+      payments: hostUrl(targets, 'PAYMENT_SERVICE_HOST_PORT'),
+      readModel: hostUrl(targets, 'READ_MODEL_HOST_PORT'),
+      brokers: clusterBrokers(targets),
+      print: (line) => console.log(line),
+    }),
   );
 }
 

@@ -11,13 +11,22 @@ export class ComposeCli {
       project: string;
       env: NodeJS.ProcessEnv;
       logFile: string;
+      /** `--profile <name>`, as a user types it; else .env's COMPOSE_PROFILES applies. */
+      profile?: string;
     },
   ) {}
 
   run(args: string[], allowFailure = false): Promise<CommandResult> {
     return runCommand(
       'docker-compose',
-      ['--project-name', this.opts.project, '--file', 'docker-compose.yml', ...args],
+      [
+        '--project-name',
+        this.opts.project,
+        '--file',
+        'docker-compose.yml',
+        ...(this.opts.profile ? ['--profile', this.opts.profile] : []),
+        ...args,
+      ],
       { cwd: this.opts.root, env: this.opts.env, logFile: this.opts.logFile, allowFailure },
     );
   }

@@ -10,15 +10,22 @@ export type ReadyWhen = 'healthy' | 'completed' | 'running';
 interface ServiceEntry {
   healthcheck?: { test?: unknown; disable?: boolean };
   restart?: string;
+  profiles?: string[];
 }
 
-/** Each service of docker-compose.yml and when it counts as up, in file order. */
-export function servicesOf(root: string): Map<string, ReadyWhen> {
+/**
+ * Each service `up` starts under `profile` (the services without profiles and those of that
+ * profile) and when it counts as up, in file order.
+ */
+export function servicesOf(root: string, profile: string): Map<string, ReadyWhen> {
   const file = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
     services: Record<string, ServiceEntry>;
   };
+  const active = Object.entries(file.services).filter(
+    ([, svc]) => !svc.profiles || svc.profiles.includes(profile),
+  );
   return new Map(
-    Object.entries(file.services).map(([name, svc]): [string, ReadyWhen] => {
+    active.map(([name, svc]): [string, ReadyWhen] => {
       if (svc.healthcheck?.test && !svc.healthcheck.disable) return [name, 'healthy'];
       return [name, svc.restart === 'no' ? 'completed' : 'running'];
     }),
