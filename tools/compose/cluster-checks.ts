@@ -1,7 +1,11 @@
 import { ALL_TOPICS, DEFAULT_PARTITIONS } from '@app/contracts';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 
 import type { StackTargets } from './stack-checks.js';
+
+// kafkajs's ConfigResourceTypes.TOPIC: kafkajs is CommonJS and Node's ESM loader cannot see
+// that export by name.
+const TOPIC_RESOURCE = 2;
 
 /** The host's bootstrap list for the cluster profile: each node's published port. */
 export const clusterBrokers = (t: StackTargets): string[] =>
@@ -30,7 +34,7 @@ export async function clusterTopicsReplicated(t: StackTargets): Promise<void> {
     const configs = await admin.describeConfigs({
       includeSynonyms: false,
       resources: ALL_TOPICS.map((name) => ({
-        type: ConfigResourceTypes.TOPIC,
+        type: TOPIC_RESOURCE,
         name,
         configNames: ['min.insync.replicas'],
       })),
