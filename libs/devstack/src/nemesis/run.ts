@@ -34,6 +34,14 @@ export interface NemesisOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * How long the healed system gets to publish every outbox row and commit every group to the
+ * log's end before the audit counts what is left as violations. Generous on purpose: a
+ * loaded machine (npm test beside other work) drains slowly, and a healthy run is quiet long
+ * before; only a stuck system waits it out, and then fails.
+ */
+const QUIET_MS = 600_000;
+
 /** Every session of the services commits synchronously, as in the chaos stack. */
 const DURABLE_COMMITS = { PGOPTIONS: '-c synchronous_commit=on' };
 
@@ -115,8 +123,10 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
       orders: stack.envFor('order-service').DATABASE_URL!,
       payments: stack.envFor('payment-service').DATABASE_URL!,
     };
-    await waitForQuiet(brokers, databases, 300_000).catch((e: unknown) =>
-      log(`nemesis: not quiet: ${String(e)}`),
+    const healed = Date.now();
+    await waitForQuiet(brokers, databases, QUIET_MS).then(
+      () => log(`nemesis: quiet ${((Date.now() - healed) / 1000).toFixed(1)} s after healing`),
+      (e: unknown) => log(`nemesis: not quiet: ${String(e)}`),
     );
     const longestRecoveryMs = await recovery.stop();
     if (o.signal?.aborted) throw new LauncherError('nemesis interrupted: no audit');
