@@ -22,14 +22,14 @@ const minutes = Number(values.minutes);
 const stamp = new Date().toISOString().replaceAll(/[:.]/g, '-');
 const outDir = join(projectRoot(), '.nemesis', `${stamp}-seed${seed}`);
 
-let stopping = false;
+const interrupt = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    // The run's finally-block stops everything it started; a second signal forces the exit.
-    if (stopping) process.exit(130);
-    stopping = true;
-    console.log('[nemesis] interrupted; stopping what it started (again to force)');
-    process.exitCode = 130;
+    // The run ends its faults and load and its finally-block stops everything it started,
+    // by pid; a second signal forces the exit.
+    if (interrupt.signal.aborted) process.exit(130);
+    console.log(`[nemesis] ${sig}: stopping what it started (again to force)`);
+    interrupt.abort();
   });
 }
 
@@ -40,6 +40,7 @@ try {
     everyMs: Number(values['every-seconds']) * 1000,
     ratePerSecond: Number(values.rate),
     outDir,
+    signal: interrupt.signal,
     log: (line) => console.log(`[nemesis] ${line}`),
   });
   const summaryFile = writeReport(outDir, report);
@@ -48,5 +49,5 @@ try {
   process.exit(report.violationCount === 0 ? 0 : 1);
 } catch (error) {
   console.error(error instanceof LauncherError ? `[nemesis] ${error.message}` : error);
-  process.exit(1);
+  process.exit(interrupt.signal.aborted ? 130 : 1);
 }

@@ -2,8 +2,10 @@
 // `npm test`: lint, typecheck + build, unit tests, then integration and end-to-end tests
 // against ONE real PostgreSQL and ONE real Kafka broker that this script starts (through the
 // project's launcher) and stops by pid at the end, then the core chaos scenarios (each on a
-// stack of its own). The last line is "N passed, N failed".
+// stack of its own), then a two-minute nemesis on a three-node cluster. The last line is
+// "N passed, N failed".
 import { spawn } from 'node:child_process';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,21 +18,38 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-function run(cmd, args, env = {}) {
+/**
+ * Runs a command to its end. With `limitMs`, a command still running then gets SIGTERM (by
+ * its pid; the nemesis then stops what it started and exits), and SIGKILL a minute later.
+ */
+function run(cmd, args, env = {}, limitMs = undefined) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, ...env },
     });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const timers = [];
+    if (limitMs !== undefined) {
+      timers.push(
+        setTimeout(() => {
+          console.error(`\n=== ${cmd} still running after ${limitMs / 60_000} min: SIGTERM`);
+          child.kill('SIGTERM');
+          timers.push(setTimeout(() => child.kill('SIGKILL'), 60_000));
+        }, limitMs),
+      );
+    }
+    child.on('exit', (code, signal) => {
+      for (const timer of timers) clearTimeout(timer);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
-async function check(name, cmd, args) {
+async function check(name, cmd, args, limitMs = undefined) {
   const started = Date.now();
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
-  const code = await run(cmd, args);
+  const code = await run(cmd, args, {}, limitMs);
   const ok = code === 0;
   if (ok) passed += 1;
   else failed += 1;
@@ -128,9 +147,16 @@ if (built && typed) {
   // its own, so they run after the shared infrastructure is gone; the rest run with
   // `npm run chaos`.
   await vitest('chaos-core', ['chaos'], { CHAOS_SCOPE: 'core' });
-  // The nemesis (`npm run nemesis`) is not part of `npm test` yet: the cluster chaos suite's
-  // rolling restart found an authorized payment whose event is missing from the log, and
-  // until that is explained a seeded run here would gate every change on an open defect.
+  // A short nemesis on the three-node cluster with two instances of each service: two minutes
+  // of seeded faults (a fixed seed, so a failure replays with the same schedule), then quiet,
+  // the auditor and a report under .nemesis/. It stops every process it started by pid, also
+  // when it is interrupted (the limit below). Longer: `npm run nemesis -- --minutes 30`.
+  await check(
+    'nemesis (2 min, seed 42)',
+    process.execPath,
+    [join(root, 'dist/tools/nemesis.js'), '--minutes', '2', '--seed', '42'],
+    40 * 60_000,
+  );
 } else {
   failed += 1;
   lines.push('FAIL integration+e2e, chaos: not run (the build failed)');

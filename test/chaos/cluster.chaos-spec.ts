@@ -23,13 +23,15 @@ import { timeline } from '../support/chaos/timeline.js';
 
 const SCENARIO = 'cluster';
 const PAUSE_MS = 20_000; // twice the consumers' 10 s session timeout
+const FROZEN_MS = 4_000; // under replica.lag.time.max.ms (10 s): the followers stay in the ISR
 
 /**
  * Invariants 1-3 and 5 on the replicated cluster (three KRaft nodes, RF 3, min ISR 2,
  * acks=all) with two instances of order-service and payment-service: leader elections,
- * controller failover, a rolling restart, a lost write quorum, and paused (zombie)
- * processes, each under load and each ending with the auditor. One stack serves every
- * scenario in turn, so each audit covers the orders of all scenarios so far.
+ * controller failover, a rolling restart, a leader dying while its followers are frozen, a
+ * lost write quorum, and paused (zombie) processes, each under load and each ending with the
+ * auditor. One stack serves every scenario in turn, so each audit covers the orders of all
+ * scenarios so far.
  */
 describe.runIf(FULL_CHAOS)('the three-node cluster under broker and process faults', () => {
   let chaos: ChaosStack;
@@ -131,6 +133,33 @@ describe.runIf(FULL_CHAOS)('the three-node cluster under broker and process faul
         mark(`node ${node.nodeId} restarted and in sync`);
       }
       return { restarted: 3 };
+    });
+  });
+
+  // What acks=all is for: a leader that acknowledged alone (acks=1) loses every record its
+  // frozen followers never fetched once it dies and they elect one of themselves (they stay in
+  // the ISR: frozen for less than replica.lag.time.max.ms). With acks=all those writes were
+  // never acknowledged, so the relay sends them again. ADR 0008, "Break-it evidence".
+  it('loses nothing acknowledged when a leader dies while both its followers are frozen', async () => {
+    await underLoad('frozen-followers', async (mark) => {
+      const leaders = await leadersByNode(chaos.brokers);
+      const [busiest, partitions] = [...leaders].sort((a, b) => b[1] - a[1])[0]!;
+      const followers = kafka().nodes.filter((n) => n.nodeId !== busiest);
+      for (const node of followers) node.pause();
+      mark(`followers of ${busiest} frozen`);
+      await during(FROZEN_MS, () => Promise.resolve(undefined), FROZEN_MS);
+      await kafka().node(busiest).kill();
+      for (const node of followers) node.resume();
+      mark(`${busiest} killed, followers continued`);
+      await eventually(async () => !(await leadersByNode(chaos.brokers)).has(busiest), {
+        timeoutMs: 90_000,
+        intervalMs: 500,
+        what: 'new leaders elected',
+      });
+      await kafka().restartNode(busiest);
+      await fullyReplicated(chaos.brokers, 180_000);
+      mark('back in sync');
+      return { killedNode: busiest, partitionsLed: partitions, frozenMs: FROZEN_MS };
     });
   });
 

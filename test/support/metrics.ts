@@ -1,3 +1,5 @@
+import { httpGet } from '@app/devstack';
+
 /** One sample of the Prometheus text exposition format. */
 export interface Sample {
   name: string;
@@ -40,7 +42,7 @@ export const total = (
 export async function scrapeSamples(
   url: string,
 ): Promise<{ contentType: string; samples: Sample[] }> {
-  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  const res = await httpGet(`${url}/metrics`, { timeoutMs: 10_000 });
   if (!res.ok) throw new Error(`${url}/metrics answered ${res.status}`);
   return {
     contentType: res.headers.get('content-type') ?? '',
@@ -50,7 +52,7 @@ export async function scrapeSamples(
 
 /** One instance's Prometheus text (GET /metrics). */
 export async function scrape(url: string): Promise<string> {
-  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  const res = await httpGet(`${url}/metrics`, { timeoutMs: 10_000 });
   if (!res.ok) throw new Error(`${url}/metrics answered ${res.status}`);
   return res.text();
 }

@@ -9,6 +9,7 @@ import {
 import { readTopic } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 
+import { httpGet } from '../http-get.js';
 import { factsFromLog, type OrderFacts } from './log-facts.js';
 
 export interface AuditTargets {
@@ -58,7 +59,7 @@ async function auditOnce(t: AuditTargets, concurrency: number): Promise<AuditRep
   const facts = factsFromLog(orderLog, paymentLog);
   const violations = [...facts.violations];
   const get = async <T>(url: string): Promise<{ status: number; body: T | null }> => {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${t.adminToken}` } });
+    const res = await httpGet(url, { headers: { authorization: `Bearer ${t.adminToken}` } });
     return { status: res.status, body: res.ok ? ((await res.json()) as T) : null };
   };
 
@@ -85,7 +86,7 @@ async function auditOnce(t: AuditTargets, concurrency: number): Promise<AuditRep
   const outboxBacklog: Record<string, number> = {};
   let consumerLag = 0;
   for (const name of SERVICE_NAMES) {
-    const metrics = await (await fetch(`${t.urls[name]}/metrics`)).text();
+    const metrics = await (await httpGet(`${t.urls[name]}/metrics`)).text();
     // Only a service that publishes has an outbox.
     if (TOPOLOGY[name].publishes.length > 0) {
       outboxBacklog[name] = metricSum(metrics, 'outbox_backlog_rows');

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 
 import type { ConsumerGroupName } from '@app/contracts';
 
+import { LauncherError } from '../ports.js';
 import { ADMIN_TOKEN_DEFAULT, startStack } from '../stack.js';
 import { audit } from '../audit/audit.js';
 import { startLoad } from '../chaos/load.js';
+import { httpGet } from '../http-get.js';
 import { freePort } from '../infra.js';
 import { SERVICES } from '../services.js';
 import { healAll, runFault, type FaultRecord } from './faults.js';
@@ -28,7 +30,17 @@ export interface NemesisOptions {
   /** Where report.json, summary.txt and the processes' logs go. */
   outDir: string;
   log?: (line: string) => void;
+  /** Ends the faults and the load early and skips the audit; everything started still stops. */
+  signal?: AbortSignal;
 }
+
+/**
+ * How long the healed system gets to publish every outbox row and commit every group to the
+ * log's end before the audit counts what is left as violations. Generous on purpose: a
+ * loaded machine (npm test beside other work) drains slowly, and a healthy run is quiet long
+ * before; only a stuck system waits it out, and then fails.
+ */
+const QUIET_MS = 600_000;
 
 /** Every session of the services commits synchronously, as in the chaos stack. */
 const DURABLE_COMMITS = { PGOPTIONS: '-c synchronous_commit=on' };
@@ -85,7 +97,8 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
     const faults: FaultRecord[] = [];
     for (const fault of schedule) {
       const wait = fault.atMs - now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) await sleepUnless(wait, o.signal);
+      if (o.signal?.aborted) break;
       log(
         `nemesis: ${(now() / 1000).toFixed(1)} s ${fault.kind} ${fault.target} for ${fault.holdMs} ms`,
       );
@@ -102,17 +115,21 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
         log(`nemesis: ${fault.kind} ${fault.target}: ${String(error)}`);
       }
     }
-    const result = await load.finished;
+    const result = o.signal?.aborted ? await load.stop() : await load.finished;
+    if (o.signal?.aborted) throw new LauncherError('nemesis interrupted: no audit');
     log(`nemesis: load done (${result.orderIds.length} orders); healing everything`);
     await healAll(targets);
     const databases = {
       orders: stack.envFor('order-service').DATABASE_URL!,
       payments: stack.envFor('payment-service').DATABASE_URL!,
     };
-    await waitForQuiet(brokers, databases, 300_000).catch((e: unknown) =>
-      log(`nemesis: not quiet: ${String(e)}`),
+    const healed = Date.now();
+    await waitForQuiet(brokers, databases, QUIET_MS).then(
+      () => log(`nemesis: quiet ${((Date.now() - healed) / 1000).toFixed(1)} s after healing`),
+      (e: unknown) => log(`nemesis: not quiet: ${String(e)}`),
     );
     const longestRecoveryMs = await recovery.stop();
+    if (o.signal?.aborted) throw new LauncherError('nemesis interrupted: no audit');
     const url = (service: (typeof SERVICES)[number]['name']): string => targets.urls(service)[0]!;
     const report = await audit(
       {
@@ -135,7 +152,7 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
       violations.other.push(`a client request never succeeded: ${failure}`);
     let duplicates = 0;
     for (const slot of targets.live()) {
-      const text = await (await fetch(`${slot.proc!.url}/metrics`)).text();
+      const text = await (await httpGet(`${slot.proc!.url}/metrics`)).text();
       for (const m of text.matchAll(
         /^consumer_events_total\{[^}]*outcome="duplicate"[^}]*\} (\S+)$/gm,
       ))
@@ -181,4 +198,17 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
         cpSync(node.logFile, join(o.outDir, 'logs', `${node.name}.log`));
     await stack.stop();
   }
+}
+
+/** Waits `ms`, or less if `signal` aborts first. */
+function sleepUnless(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
