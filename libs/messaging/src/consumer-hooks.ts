@@ -23,6 +23,11 @@ export interface ConsumerHooks {
   beginTransaction?(manager: EntityManager): Promise<void>;
   /** A transaction that applied these records committed; their offsets are not committed yet. */
   afterCommit?(records: readonly AppliedRecord[]): void;
+  /**
+   * Before each offset commit of the member's `membership`-th kafkajs consumer (from 1); a
+   * throw fails that commit (a fault test makes one member's commits fail).
+   */
+  beforeOffsetCommit?(membership: number): void;
   /** kafkajs gave up on the consumer (it will not restart it): the owner must start a new one. */
   onFatalCrash?(error: Error): void;
 }

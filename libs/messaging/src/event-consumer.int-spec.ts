@@ -163,6 +163,38 @@ describe('EventConsumer', () => {
     });
   });
 
+  describe('offset commits that keep failing (a coordinator kafkajs will not look up again)', () => {
+    it('make the member rejoin with a fresh consumer; the group catches up and applies each record once', async () => {
+      const setup = await setUp('rejoin');
+      const events = Array.from({ length: 12 }, () => envelopeFor('OrderCreated'));
+      for (const event of events) await kafka.produce(setup.topic, recordOf(event));
+      const rejoins = async () =>
+        (await messagingMetrics.rejoins.get()).values.find(
+          (v) => v.labels.consumer === setup.groupId,
+        )?.value ?? 0;
+
+      // Every commit of the first kafkajs consumer fails the way a stale coordinator does.
+      await startConsumer(
+        setup,
+        { OrderCreated: recordApplied },
+        {
+          rejoinAfterFailedCommitsMs: 2_000,
+          hooks: {
+            beforeOffsetCommit: (membership) => {
+              if (membership === 1)
+                throw new Error('This is not the correct coordinator for this group');
+            },
+          },
+        },
+      );
+      await processedAll(setup);
+
+      expect(await rejoins()).toBe(1);
+      expect(await appliedEvents(db.dataSource, ids(events))).toHaveLength(events.length);
+      for (const event of events) expect(await inboxRows(event.eventId)).toBe(1);
+    });
+  });
+
   describe('invariant 3 (applied once): a backlog applied in shared transactions', () => {
     /** Transactions and records counted by the runtime's histogram, for one group. */
     const transactionsOf = async (groupId: string) => {

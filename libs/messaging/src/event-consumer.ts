@@ -8,6 +8,7 @@ import type {
 } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
+import { backoffDelay, sleep } from './backoff.js';
 import { BatchProcessor } from './batch-processor.js';
 import { ChunkApplier } from './chunk-applier.js';
 import type { ConsumerHooks } from './consumer-hooks.js';
@@ -41,6 +42,11 @@ export interface EventConsumerOptions extends ConsumerDefinition {
   maxRecordsPerTransaction?: number;
   /** Offsets are committed at most this often, in ms (default 200; 0 = after every batch). */
   commitIntervalMs?: number;
+  /**
+   * Offset commits failing without a break for this long (default 30 s) make the member
+   * leave and join again with a fresh kafkajs consumer (see OffsetCommits).
+   */
+  rejoinAfterFailedCommitsMs?: number;
   /** Count and log bad records but do not publish them: a rebuild re-reads dead letters. */
   deadLettersAlreadyPublished?: boolean;
   hooks?: ConsumerHooks;
@@ -64,6 +70,9 @@ export class EventConsumer {
   private readonly offsets: OffsetCommits;
   private stopping = false;
   private commitVia?: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
+  /** How many kafkajs consumers this member has run; a batch of an older one commits nothing. */
+  private membership = 0;
+  private rejoining?: Promise<void>;
 
   constructor(private readonly opts: EventConsumerOptions) {
     const { dataSource, groupId, routes, hooks } = opts;
@@ -74,15 +83,68 @@ export class EventConsumer {
       hooks,
       inboxName: opts.inboxName ?? groupId,
     });
-    this.offsets = new OffsetCommits(opts.commitIntervalMs ?? 200, (error) =>
-      opts.log.warn({ err: error }, 'offset commit failed; will commit again with the next'),
+    this.offsets = new OffsetCommits(
+      opts.commitIntervalMs ?? 200,
+      (error) =>
+        opts.log.warn({ err: error }, 'offset commit failed; will commit again with the next'),
+      500,
+      {
+        afterMs: opts.rejoinAfterFailedCommitsMs ?? 30_000,
+        onStuck: (error) => void this.rejoin(error),
+      },
     );
   }
 
   async start(): Promise<void> {
-    const { kafka, groupId, log } = this.opts;
-    this.dlq = kafka.producer({ allowAutoTopicCreation: false });
+    this.dlq = this.opts.kafka.producer({ allowAutoTopicCreation: false });
     await this.dlq.connect();
+    await this.join();
+  }
+
+  /**
+   * Leaves the group and joins it again with a new kafkajs consumer, which finds the group
+   * coordinator afresh (new metadata, new connections). The old member's applied but
+   * uncommitted records are delivered again, to whichever member owns them now, and the
+   * inbox drops them.
+   */
+  rejoin(cause: unknown): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    this.rejoining ??= (async () => {
+      const old = this.consumer;
+      this.opts.log.warn(
+        { err: cause, groupId: this.opts.groupId },
+        'offset commits keep failing; rejoining the group with a fresh consumer',
+      );
+      m.rejoins.labels(this.opts.groupId).inc();
+      this.membership += 1; // from here on, a batch of the old consumer commits nothing
+      this.commitVia = undefined;
+      this.offsets.reset();
+      this.retries.stop();
+      // A consumer stuck in a join never finishes its disconnect: do not wait for it forever.
+      await Promise.race([
+        old?.disconnect().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
+      ]);
+      for (let attempt = 0; !this.stopping; attempt += 1) {
+        try {
+          await this.join();
+          return;
+        } catch (error) {
+          this.opts.log.warn({ err: error }, 'rejoining failed; trying again');
+          await sleep(backoffDelay(attempt, 500, 10_000));
+        }
+      }
+    })().finally(() => {
+      this.rejoining = undefined;
+    });
+    return this.rejoining;
+  }
+
+  private async join(): Promise<void> {
+    const { kafka, groupId, log } = this.opts;
+    const dlq = this.dlq;
+    if (!dlq) throw new Error('EventConsumer.join() before start()');
+    const membership = ++this.membership;
     const consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
@@ -95,11 +157,18 @@ export class EventConsumer {
       heartbeatInterval: 1_000,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-      this.offsets.retainOnly(payload.memberAssignment),
-    );
+    if (this.stopping) return; // stop() came while a rejoin waited
+    const current = () => membership === this.membership;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (current()) this.offsets.retainOnly(payload.memberAssignment);
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+      if (!current()) return;
+      // kafkajs restarts it as a new group member: the last batch's commit belongs to the
+      // old one. Pending offsets wait for the new member's first batch (or, failing that,
+      // make OffsetCommits give up and this member rejoin).
+      this.commitVia = undefined;
       if (!payload.restart) this.opts.hooks?.onFatalCrash?.(payload.error);
     });
     const processor = new BatchProcessor({
@@ -108,7 +177,7 @@ export class EventConsumer {
         groupId,
         log,
         deadLetterTopic: this.opts.deadLetterTopic,
-        producer: this.opts.deadLettersAlreadyPublished ? null : this.dlq,
+        producer: this.opts.deadLettersAlreadyPublished ? null : dlq,
       }),
       retries: this.retries,
       groupId,
@@ -116,8 +185,13 @@ export class EventConsumer {
       maxPerTransaction: Math.max(1, this.opts.maxRecordsPerTransaction ?? 100),
       hooks: this.opts.hooks,
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...this.opts.topics], fromBeginning: true });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...this.opts.topics], fromBeginning: true });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -131,7 +205,8 @@ export class EventConsumer {
           messages,
           seek: (offset) => consumer.seek({ topic, partition, offset }),
         });
-        if (lastDone !== undefined) await this.commit(payload, topic, partition, lastDone);
+        if (lastDone !== undefined && current())
+          await this.commit(payload, topic, partition, lastDone, membership);
       },
     });
   }
@@ -139,6 +214,7 @@ export class EventConsumer {
   async stop(): Promise<void> {
     // From here on, a batch that ends commits at once; what is pending is committed now.
     this.stopping = true;
+    await this.rejoining;
     this.retries.stop();
     const commitVia = this.commitVia;
     if (commitVia) {
@@ -174,6 +250,7 @@ export class EventConsumer {
     topic: string,
     partition: number,
     lastDone: string,
+    membership: number,
   ): Promise<void> {
     this.offsets.add(topic, partition, (BigInt(lastDone) + 1n).toString());
     // Every commit goes through the latest batch's own commit (the consumer group's commit
@@ -181,8 +258,14 @@ export class EventConsumer {
     // silently whenever its runner is not running (during a stop, or while it restarts
     // after a crash): offsets applied but never committed would then make a rebuild align
     // the groups at the wrong position.
-    this.commitVia = (offsets) => payload.commitOffsetsIfNecessary(byTopic(offsets));
-    const commit = (offsets: TopicPartitionOffsetAndMetadata[]) => this.commitVia!(offsets);
+    this.commitVia = async (offsets) => {
+      this.opts.hooks?.beforeOffsetCommit?.(membership);
+      await payload.commitOffsetsIfNecessary(byTopic(offsets));
+    };
+    const commit = (offsets: TopicPartitionOffsetAndMetadata[]) => {
+      if (!this.commitVia) throw new Error('no running group member to commit through yet');
+      return this.commitVia(offsets);
+    };
     if (this.stopping || !payload.isRunning()) await this.offsets.flush(commit, true);
     else void this.offsets.flush(commit);
   }

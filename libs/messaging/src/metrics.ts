@@ -63,6 +63,15 @@ export const messagingMetrics = {
         labelNames: ['consumer', 'outcome'],
       }),
   ),
+  rejoins: once(
+    'consumer_rejoins_total',
+    () =>
+      new Counter({
+        name: 'consumer_rejoins_total',
+        help: 'Times a member left and joined its group again because its offset commits kept failing',
+        labelNames: ['consumer'],
+      }),
+  ),
   recordsPerTransaction: once(
     'consumer_records_per_transaction',
     () =>

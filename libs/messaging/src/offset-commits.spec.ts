@@ -113,6 +113,57 @@ describe('OffsetCommits', () => {
     vi.useRealTimers();
   });
 
+  it('gives up after failing without a break for stuckAfterMs: tells its owner once and drops the offsets', async () => {
+    vi.useFakeTimers();
+    const stuck: unknown[] = [];
+    const offsets = new OffsetCommits(200, () => undefined, 500, {
+      afterMs: 10_000,
+      onStuck: (e) => stuck.push(e),
+    });
+    // kafkajs asks the broker it found at its last join, which is no longer the coordinator.
+    const staleCoordinator = vi.fn(() =>
+      Promise.reject(new Error('This is not the correct coordinator for this group')),
+    );
+    offsets.add('order.events', 2, '419');
+    await offsets.flush(staleCoordinator);
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(stuck).toEqual([]);
+
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(stuck).toHaveLength(1);
+    const tries = staleCoordinator.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(staleCoordinator).toHaveBeenCalledTimes(tries);
+
+    // The new member's commits go through and start a new streak.
+    const { commits, commit } = recorder();
+    offsets.add('order.events', 2, '420');
+    await offsets.flush(commit, true);
+    expect(commits).toEqual([[{ topic: 'order.events', partition: 2, offset: '420' }]]);
+    vi.useRealTimers();
+  });
+
+  it('counts a streak only while commits fail without a success in between', async () => {
+    vi.useFakeTimers();
+    const stuck: unknown[] = [];
+    const offsets = new OffsetCommits(0, () => undefined, 500, {
+      afterMs: 10_000,
+      onStuck: (e) => stuck.push(e),
+    });
+    const failing = () => Promise.reject(new Error('coordinator moved'));
+    const { commit } = recorder();
+    for (let i = 0; i < 4; i += 1) {
+      offsets.add('t', 0, String(i * 2 + 1));
+      await offsets.flush(failing, true).catch(() => undefined);
+      offsets.cancel(); // no timer retries: only these flushes
+      await vi.advanceTimersByTimeAsync(6_000);
+      offsets.add('t', 0, String(i * 2 + 2));
+      await offsets.flush(commit, true);
+    }
+    expect(stuck).toEqual([]);
+    vi.useRealTimers();
+  });
+
   it('stops trying again once cancelled (the consumer is stopping)', async () => {
     vi.useFakeTimers();
     const offsets = new OffsetCommits(0, () => undefined, 500);

@@ -14,12 +14,20 @@ type Commit = (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
  * moved, broker restarting) is tried again on a timer, not only with the next batch: after
  * the last batch of a burst there is no next batch, and the group would stay behind by what
  * it applied (the inbox makes a re-delivery harmless, but the lag never drains).
+ *
+ * A retry cannot heal every failure: kafkajs 2.2.4 keeps the group coordinator it found at
+ * its last join and never looks it up again, so after the coordinator moves (a broker
+ * restart) a member whose rejoin does not complete asks the old broker for ever (ADR 0008
+ * Findings). When commits have failed for `stuckAfterMs` without a break, `onStuck` is told
+ * once and the offsets are dropped: its owner rejoins with a fresh consumer, and the records
+ * behind them are delivered again and dropped by the inbox.
  */
 export class OffsetCommits {
   private readonly pending = new Map<string, TopicPartitionOffsetAndMetadata>();
   private chain: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   private failures = 0;
+  private failingSince?: number;
   private cancelled = false;
 
   constructor(
@@ -27,6 +35,7 @@ export class OffsetCommits {
     private readonly onError: (error: unknown) => void,
     /** First delay before a failed commit is tried again; doubles up to 8x. */
     private readonly retryMs = 500,
+    private readonly stuck?: { afterMs: number; onStuck: (error: unknown) => void },
   ) {}
 
   /** `next` is the offset of the next record to process (the last applied + 1). */
@@ -58,7 +67,14 @@ export class OffsetCommits {
       try {
         await commit(offsets);
         this.failures = 0;
+        this.failingSince = undefined;
       } catch (error) {
+        this.failingSince ??= Date.now();
+        if (this.stuck && Date.now() - this.failingSince >= this.stuck.afterMs) {
+          this.reset();
+          this.stuck.onStuck(error);
+          throw error;
+        }
         // Put them back unless something newer arrived meanwhile; the next flush, or the
         // retry timer, commits them (a rebalance in between drops those of lost partitions,
         // see retainOnly).
@@ -76,6 +92,15 @@ export class OffsetCommits {
     for (const [key, { topic, partition }] of this.pending) {
       if (!assignment[topic]?.includes(partition)) this.pending.delete(key);
     }
+  }
+
+  /** Forgets what is pending and the failure streak: the member is about to join anew. */
+  reset(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+    this.failures = 0;
+    this.failingSince = undefined;
   }
 
   cancel(): void {
