@@ -19,3 +19,4 @@ export * from './dead-letter-reader.js';
 export * from './tracing.js';
 export * from './retention.js';
 export * from './topic-reader.js';
+export * from './insert-with-first-event.js';

@@ -17,6 +17,11 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** How often a standby relay asks for the lock. */
   standbyIntervalMs?: number;
+  /**
+   * Once caught up, a sent batch is marked by the next batch's SELECT (one statement instead
+   * of two); when no next batch comes, the relay marks it after this long at most (ms).
+   */
+  markDelayMs?: number;
   /** Failpoint for crash tests: called after the broker acked a batch, before rows are marked. */
   afterSendBeforeMark?: () => void;
 }
@@ -48,18 +53,22 @@ export class OutboxRelay {
   private wake?: () => void;
   /** A NOTIFY arrived while the loop was busy publishing: do not sleep on the next idle. */
   private notified = false;
-  /** Ids of the last full batch: acked by the broker, marked during the next batch. */
+  /** Ids of the last batch: acked by the broker, marked with (or during) the next batch. */
   private ackedUnmarked: string[] = [];
+  /** The unmarked batch was the last of a backlog: mark it in the next SELECT itself. */
+  private markWithSelect = false;
   /** What a resolved send must have acked: kafkajs can resolve with a partition unsent. */
   private readonly ledger = new PartitionLedger();
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly standbyIntervalMs: number;
+  private readonly markDelayMs: number;
 
   constructor(private readonly opts: OutboxRelayOptions) {
     this.batchSize = opts.batchSize ?? 500;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.standbyIntervalMs = opts.standbyIntervalMs ?? 1000;
+    this.markDelayMs = opts.markDelayMs ?? 100;
   }
 
   get isLeader(): boolean {
@@ -95,7 +104,12 @@ export class OutboxRelay {
         }
         const published = await this.publishBatch(client);
         failures = 0;
-        if (published < this.batchSize) await this.idle(this.pollIntervalMs);
+        if (published < this.batchSize)
+          await this.idle(
+            this.ackedUnmarked.length > 0
+              ? Math.min(this.markDelayMs, this.pollIntervalMs)
+              : this.pollIntervalMs,
+          );
       } catch (error) {
         failures += 1;
         this.opts.metrics?.failed();
@@ -125,22 +139,32 @@ export class OutboxRelay {
   }
 
   /**
-   * One batch: select the oldest unpublished rows, send them, mark them. While a backlog
-   * drains, the previous full batch is marked while this one is being sent (the UPDATE and
-   * the broker round trip overlap): its rows were acked already, so only the bookkeeping is
-   * late, and a crash in between re-sends them (at-least-once, as always). Sends stay
-   * sequential on the one producer, in id order. Once caught up, rows are marked at once.
+   * One batch: select the oldest unpublished rows, send them, mark them. Marking is always
+   * one batch late, and a crash in between re-sends the acked rows (at-least-once, as
+   * always). While a backlog drains, the previous full batch is marked while this one is
+   * being sent (the UPDATE and the broker round trip overlap). Once caught up, the last batch
+   * is marked by the same statement that selects the next one (a data-modifying CTE): under
+   * a steady trickle every wake-up is one statement, not two. Sends stay sequential on the
+   * one producer, in id order.
    */
   private async publishBatch(client: pg.Client): Promise<number> {
     const acked = this.ackedUnmarked;
+    const together = acked.length > 0 && this.markWithSelect;
+    // The CTE's UPDATE and the SELECT see the same snapshot: the acked rows still look
+    // unpublished to the SELECT, hence the id exclusion.
     const { rows } = await client.query<OutboxRow>(
-      `SELECT id, topic, message_key, envelope::text AS envelope, headers
+      `${together ? 'WITH marked AS (UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($2::bigint[])) ' : ''}
+       SELECT id, topic, message_key, envelope::text AS envelope, headers
          FROM outbox WHERE published_at IS NULL AND id <> ALL($2::bigint[])
         ORDER BY id LIMIT $1`,
       [this.batchSize, acked],
     );
+    if (together) {
+      this.opts.metrics?.published(acked.length);
+      this.ackedUnmarked = [];
+    }
     // Issued now, on the same connection after the SELECT: runs while the batch is sent.
-    const marking = acked.length > 0 ? this.mark(client, acked) : undefined;
+    const marking = acked.length > 0 && !together ? this.mark(client, acked) : undefined;
     marking?.catch(() => undefined); // awaited below; never an unhandled rejection
     try {
       if (rows.length > 0) await this.send(rows);
@@ -150,9 +174,8 @@ export class OutboxRelay {
     }
     if (rows.length === 0) return 0;
     this.opts.afterSendBeforeMark?.();
-    const ids = rows.map((r) => r.id);
-    if (rows.length < this.batchSize) await this.mark(client, ids);
-    else this.ackedUnmarked = ids;
+    this.ackedUnmarked = rows.map((r) => r.id);
+    this.markWithSelect = rows.length < this.batchSize;
     return rows.length;
   }
 

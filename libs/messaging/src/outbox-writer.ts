@@ -34,21 +34,9 @@ export async function appendToOutbox<K extends EventType>(
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('appendToOutbox must run inside the transaction that changes the state');
   }
-  const topic = topicOf(event.eventType);
-  const draft: EventEnvelope<EventPayloads[K]> = {
-    eventId: eventIdFor(topic, event.aggregateId, 1),
-    eventType: event.eventType,
-    schemaVersion: currentVersionOf(event.eventType),
-    aggregateId: event.aggregateId,
-    sequence: 1,
-    occurredAt: event.occurredAt.toISOString(),
-    correlationId: event.correlationId,
-    causationId: event.causationId,
-    payload: event.payload,
-  };
   // A contract violation must fail the writer, not poison every consumer; it is checked
   // before a sequence is taken, so a caller that catches it leaves no gap in the stream.
-  validateEnvelope(draft);
+  validateEnvelope(envelopeAt(event, 1));
 
   // Takes (and keeps until commit) the stream's counter row lock: see the migration.
   const [row] = await manager.query<[{ last_sequence: number }]>(
@@ -56,11 +44,41 @@ export async function appendToOutbox<K extends EventType>(
      ON CONFLICT (topic, aggregate_id)
      DO UPDATE SET last_sequence = outbox_streams.last_sequence + 1
      RETURNING last_sequence`,
-    [topic, event.aggregateId],
+    [topicOf(event.eventType), event.aggregateId],
   );
-  const sequence = row.last_sequence;
-  const envelope = { ...draft, sequence, eventId: eventIdFor(topic, event.aggregateId, sequence) };
+  const envelope = envelopeAt(event, row.last_sequence);
+  await manager.query(
+    `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    outboxValues(envelope, event.traceparent),
+  );
+  return envelope;
+}
 
+/** The outbox's columns, in the order of `outboxValues()`. */
+export const OUTBOX_COLUMNS =
+  'event_id, topic, message_key, aggregate_id, sequence, event_type, schema_version, envelope, headers';
+
+/** The envelope of `event` at `sequence` of its stream. */
+export function envelopeAt<K extends EventType>(
+  event: NewEvent<K>,
+  sequence: number,
+): EventEnvelope<EventPayloads[K]> {
+  return {
+    eventId: eventIdFor(topicOf(event.eventType), event.aggregateId, sequence),
+    eventType: event.eventType,
+    schemaVersion: currentVersionOf(event.eventType),
+    aggregateId: event.aggregateId,
+    sequence,
+    occurredAt: event.occurredAt.toISOString(),
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    payload: event.payload,
+  };
+}
+
+/** The outbox row (OUTBOX_COLUMNS) that carries `envelope`, with its Kafka headers. */
+export function outboxValues(envelope: EventEnvelope, traceparent?: string): unknown[] {
+  const topic = topicOf(envelope.eventType as EventType);
   const headers: Record<string, string> = {
     [HEADERS.eventType]: envelope.eventType,
     [HEADERS.schemaVersion]: String(envelope.schemaVersion),
@@ -69,25 +87,18 @@ export async function appendToOutbox<K extends EventType>(
   };
   // The trace continues from the request or record being handled (W3C trace context), through
   // a producer span for this event.
-  const traceparent = event.traceparent ?? publishTraceparent({ ...envelope, topic });
-  if (traceparent) headers[HEADERS.traceparent] = traceparent;
-
-  await manager.query(
-    `INSERT INTO outbox (event_id, topic, message_key, aggregate_id, sequence, event_type,
-                         schema_version, envelope, headers)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      envelope.eventId,
-      topic,
-      // Every record's key is the orderId (= aggregateId): one order, one partition, one order.
-      envelope.aggregateId,
-      envelope.aggregateId,
-      sequence,
-      envelope.eventType,
-      envelope.schemaVersion,
-      JSON.stringify(envelope),
-      JSON.stringify(headers),
-    ],
-  );
-  return envelope;
+  const parent = traceparent ?? publishTraceparent({ ...envelope, topic });
+  if (parent) headers[HEADERS.traceparent] = parent;
+  return [
+    envelope.eventId,
+    topic,
+    // Every record's key is the orderId (= aggregateId): one order, one partition, one order.
+    envelope.aggregateId,
+    envelope.aggregateId,
+    envelope.sequence,
+    envelope.eventType,
+    envelope.schemaVersion,
+    JSON.stringify(envelope),
+    JSON.stringify(headers),
+  ];
 }

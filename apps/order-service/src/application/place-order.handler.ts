@@ -1,10 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 
-import { appendToOutbox, idFromKey } from '@app/messaging';
+import { idFromKey } from '@app/messaging';
 import type { OrderItem, SalesChannel } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '@app/platform';
 
 import { placeOrder, type Order } from '../domain/order.js';
@@ -30,7 +28,6 @@ export interface PlaceOrderCommand {
 @Injectable()
 export class PlaceOrderHandler {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: OrderStore,
     private readonly clock: Clock,
   ) {}
@@ -48,29 +45,24 @@ export class PlaceOrderHandler {
     const correlationId = cmd.correlationId ?? orderId;
     const now = this.clock.now();
 
-    return this.dataSource.transaction(async (manager) => {
-      const inserted = await this.orders.insertIfAbsent(manager, order, {
-        idempotencyKey: cmd.idempotencyKey,
-        requestHash,
+    const inserted = await this.orders.insertWithCreatedEvent(
+      order,
+      { idempotencyKey: cmd.idempotencyKey, requestHash, correlationId, now },
+      {
+        eventType: 'OrderCreated',
+        aggregateId: orderId,
+        payload: event,
+        occurredAt: now,
         correlationId,
-        now,
-      });
-      if (inserted) {
-        await appendToOutbox(manager, {
-          eventType: 'OrderCreated',
-          aggregateId: orderId,
-          payload: event,
-          occurredAt: now,
-          correlationId,
-          causationId: null,
-        });
-        return { order, created: true };
-      }
-      const existing = await this.orders.lock(manager, orderId);
-      if (!existing || existing.requestHash !== requestHash)
-        throw new IdempotencyKeyReusedError(orderId);
-      return { order: existing.order, created: false };
-    });
+        causationId: null,
+      },
+    );
+    if (inserted) return { order, created: true };
+    // The insert found the order committed (a concurrent one waited for it on the key).
+    const existing = await this.orders.find(orderId);
+    if (!existing || existing.requestHash !== requestHash)
+      throw new IdempotencyKeyReusedError(orderId);
+    return { order: existing.order, created: false };
   }
 }
 

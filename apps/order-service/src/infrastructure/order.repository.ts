@@ -1,3 +1,4 @@
+import { insertWithFirstEvent, type NewEvent } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -28,29 +29,41 @@ export class OrderRepository implements OrderStore {
 
   /**
    * Inserts unless an order with this id exists. A concurrent insert of the same id waits on
-   * the primary key until the first commits, then inserts nothing: one key, one order.
+   * the primary key until the first commits, then inserts nothing: one key, one order. One
+   * statement (see insertWithFirstEvent): the hot path of POST /orders.
    */
-  async insertIfAbsent(
-    manager: EntityManager,
+  async insertWithCreatedEvent(
     order: Order,
     meta: { idempotencyKey: string | null; requestHash: string; correlationId: string; now: Date },
+    event: NewEvent<'OrderCreated'>,
   ): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(OrderEntity)
-      .values({
-        ...fromOrder(order),
-        idempotencyKey: meta.idempotencyKey,
-        requestHash: meta.requestHash,
-        correlationId: meta.correlationId,
-        createdAt: meta.now,
-        updatedAt: meta.now,
-      })
-      .orIgnore()
-      .returning(['orderId'])
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+    return insertWithFirstEvent(
+      this.dataSource,
+      {
+        name: 'order-insert-with-created',
+        // No conflict target: a taken order id or idempotency key both mean "exists".
+        text: `INSERT INTO orders (order_id, customer_id, currency, items, total, status,
+                 rejection_reason, payment_id, idempotency_key, request_hash, correlation_id,
+                 created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+               ON CONFLICT DO NOTHING`,
+        values: [
+          order.orderId,
+          order.customerId,
+          order.currency,
+          JSON.stringify(order.items),
+          order.total,
+          order.status,
+          order.rejectionReason,
+          order.paymentId,
+          meta.idempotencyKey,
+          meta.requestHash,
+          meta.correlationId,
+          meta.now,
+        ],
+      },
+      event,
+    );
   }
 
   async update(manager: EntityManager, order: Order, now: Date): Promise<void> {
@@ -64,19 +77,6 @@ export class OrderRepository implements OrderStore {
       },
     );
   }
-}
-
-function fromOrder(order: Order) {
-  return {
-    orderId: order.orderId,
-    customerId: order.customerId,
-    currency: order.currency,
-    items: [...order.items],
-    total: order.total,
-    status: order.status,
-    rejectionReason: order.rejectionReason,
-    paymentId: order.paymentId,
-  };
 }
 
 function toRecord(row: OrderEntity): OrderRecord {

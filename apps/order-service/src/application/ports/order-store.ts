@@ -1,3 +1,4 @@
+import type { NewEvent } from '@app/messaging';
 import type { EntityManager } from 'typeorm';
 
 import type { Order } from '../../domain/order.js';
@@ -22,11 +23,14 @@ export abstract class OrderStore {
   /** Reads and row-locks the order until the transaction ends (serializes its transitions). */
   abstract lock(manager: EntityManager, orderId: string): Promise<OrderRecord | null>;
 
-  /** Inserts unless an order with this id exists; true when it inserted. */
-  abstract insertIfAbsent(
-    manager: EntityManager,
+  /**
+   * Inserts unless an order with this id (or idempotency key) exists and, only then, its
+   * OrderCreated as the first event of its stream, atomically; true when it inserted.
+   */
+  abstract insertWithCreatedEvent(
     order: Order,
     meta: { idempotencyKey: string | null; requestHash: string; correlationId: string; now: Date },
+    event: NewEvent<'OrderCreated'>,
   ): Promise<boolean>;
 
   abstract update(manager: EntityManager, order: Order, now: Date): Promise<void>;
