@@ -23,6 +23,8 @@ export interface ChunkApplierOptions {
   inboxName: string;
   routes: EventRoutes;
   hooks?: ConsumerHooks;
+  /** A span and a commit-to-effect observation per record (EventConsumerOptions). */
+  perRecordTelemetry?: boolean;
 }
 
 interface Decoded {
@@ -102,18 +104,20 @@ export class ChunkApplier {
     if (!route) return 'skipped';
     const headers = headerStrings(message);
     const { groupId } = this.opts;
+    const work = async (): Promise<Applied> => {
+      const origin = { topic, partition, offset: message.offset };
+      // Taken once: a second record with the same id in this chunk is a duplicate.
+      if (!fresh.delete(event.eventId.toLowerCase())) return 'duplicate';
+      const context: EventContext = { manager, ...origin, headers, groupId };
+      await route.handle(event, context);
+      return 'applied';
+    };
+    if (this.opts.perRecordTelemetry === false) return work();
     return inConsumerSpan(
       `${groupId} process ${event.eventType}`,
       headers,
       { 'messaging.destination.name': topic, 'messaging.message.id': event.eventId },
-      async () => {
-        const origin = { topic, partition, offset: message.offset };
-        // Taken once: a second record with the same id in this chunk is a duplicate.
-        if (!fresh.delete(event.eventId.toLowerCase())) return 'duplicate';
-        const context: EventContext = { manager, ...origin, headers, groupId };
-        await route.handle(event, context);
-        return 'applied';
-      },
+      work,
     );
   }
 
@@ -130,12 +134,13 @@ export class ChunkApplier {
         eventType: event.eventType,
       })),
     );
+    m.recordsPerTransaction.labels(this.opts.groupId).observe(records.length);
+    if (this.opts.perRecordTelemetry === false) return;
     for (const { event } of applied) {
       m.commitToEffect
         .labels(this.opts.groupId, event.eventType)
         .observe(Math.max(0, now - Date.parse(event.occurredAt)) / 1000);
     }
-    m.recordsPerTransaction.labels(this.opts.groupId).observe(records.length);
   }
 }
 
