@@ -102,22 +102,31 @@ export class ChunkApplier {
     fresh: Set<string>,
   ): Promise<Applied> {
     if (!route) return 'skipped';
-    const headers = headerStrings(message);
     const { groupId } = this.opts;
-    const work = async (): Promise<Applied> => {
-      const origin = { topic, partition, offset: message.offset };
+    const work = async (headers: () => Record<string, string>): Promise<Applied> => {
       // Taken once: a second record with the same id in this chunk is a duplicate.
       if (!fresh.delete(event.eventId.toLowerCase())) return 'duplicate';
-      const context: EventContext = { manager, ...origin, headers, groupId };
+      const context: EventContext = {
+        manager,
+        topic,
+        partition,
+        offset: message.offset,
+        groupId,
+        get headers() {
+          return headers();
+        },
+      };
       await route.handle(event, context);
       return 'applied';
     };
-    if (this.opts.perRecordTelemetry === false) return work();
+    // Without a span nothing needs the headers up front: read only if a handler asks.
+    if (this.opts.perRecordTelemetry === false) return work(() => headerStrings(message));
+    const headers = headerStrings(message);
     return inConsumerSpan(
       `${groupId} process ${event.eventType}`,
       headers,
       { 'messaging.destination.name': topic, 'messaging.message.id': event.eventId },
-      work,
+      () => work(() => headers),
     );
   }
 
