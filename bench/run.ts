@@ -7,9 +7,12 @@
  * Options: --quick; --profile (CPU profiles of the services during a B4-rate run);
  * --initial-rate N (B4 search start, orders/s); --log-level L (services, default info);
  * --relay-batch N (B7 batch size, default 500 = RELAY_BATCH_SIZE's default);
- * --b14 (run B14 in quick mode too, with 50k orders); --b14-orders N; --skip B7,B13,...
+ * --b14 (run B14 in quick mode too, with 50k orders); --b14-orders N; --skip B7,B13,...;
+ * --b13-events N (B13 first fills both topics up to N records: 30k quick, 200k full);
+ * --cluster (quick mode: B4 and B8 again on three Kafka nodes, as the full mode always does;
+ * --skip CLUSTER leaves them out).
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -23,7 +26,9 @@ import { runB1, type B1Result } from './src/b1-raw-tx.js';
 import { runB4, type B4Result, b4Trial } from './src/b4-throughput.js';
 import { runB7, type B7Result } from './src/b7-relay.js';
 import { runB8, type B8Result } from './src/b8-latency.js';
+import { runB12 } from './src/b12-outage.js';
 import { runB13, type B13Result } from './src/b13-rebuild.js';
+import { benchKafka } from './src/kafka.js';
 import { startBarePipeline, type BarePipeline } from './src/bare-pipeline.js';
 import { summarizeProfile, type ProfileSummary } from './src/cpu-profile-summary.js';
 import { postgresSettings } from './src/databases.js';
@@ -40,6 +45,7 @@ import {
   type BenchRow,
   type CpuReport,
   type RowId,
+  ROW_IDS,
 } from './src/result.js';
 import { nowMs, round, sleep } from './src/stats.js';
 import type { SystemUnderTest } from './src/system.js';
@@ -52,7 +58,9 @@ const { values } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     'relay-batch': { type: 'string', default: '500' },
     b14: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
     'b14-orders': { type: 'string' },
+    'b13-events': { type: 'string' },
     skip: { type: 'string', default: '' },
   },
 });
@@ -79,6 +87,8 @@ const CFG = quick
       b8Measure: 5,
       b14Base: 0,
       b14Big: values.b14 ? Number(values['b14-orders'] ?? 50_000) : 0,
+      b13Events: Number(values['b13-events'] ?? 30_000),
+      b12Outage: 15,
     }
   : {
       b1Seconds: 10,
@@ -93,6 +103,8 @@ const CFG = quick
       b8Measure: 12,
       b14Base: 10_000,
       b14Big: Number(values['b14-orders'] ?? 1_000_000),
+      b13Events: Number(values['b13-events'] ?? 200_000),
+      b12Outage: 60,
     };
 const relayBatch = Number(values['relay-batch']);
 const initialRate = Number(values['initial-rate'] ?? 30);
@@ -191,33 +203,9 @@ async function main(): Promise<void> {
       '(durability off: commits are not flushed; figures are upper bounds for a durable setup)',
   );
 
-  const tracked: Tracked[] = [
-    ...[...stack.services.values()].map((s) => ({ name: s.instance, pid: s.pid })),
-    ...(infra.postgres
-      ? [{ name: 'postgresql (all backends)', pid: infra.postgres.pid, withChildren: true }]
-      : []),
-    ...(infra.kafka ? [{ name: 'kafka broker (JVM)', pid: infra.kafka.pid }] : []),
-  ];
-  const readDb = new pg.Pool({
-    connectionString: infra.databaseUrl('read_model'),
-    max: 3,
-    application_name: 'bench-observer',
-  });
-  // PostgreSQL stopping at the end (or under a failure) must not crash the bench.
-  readDb.on('error', () => undefined);
-  const sut: SystemUnderTest = {
-    orderServiceUrl: stack.url('order-service'),
-    readModelUrl: stack.url('read-model'),
-    adminDbUrl,
-    orderDbUrl: infra.databaseUrl('order_service'),
-    paymentDbUrl: infra.databaseUrl('payment_service'),
-    readModelDbUrl: infra.databaseUrl('read_model'),
-    brokers: infra.brokers,
-    tracked,
-    agent: keepAliveAgent(256),
-    readDb,
-    log: say,
-  };
+  const sut = systemUnderTest(stack);
+  const tracked = sut.tracked;
+  const readDb = sut.readDb;
   const dbUrls = {
     order_service: sut.orderDbUrl,
     payment_service: sut.paymentDbUrl,
@@ -409,6 +397,7 @@ async function main(): Promise<void> {
   let b4: B4Result | undefined;
   let cpuDuringB4: CpuReport | null = null;
   try {
+    if (skip.has('B4')) throw new Skipped();
     b4 = await phase('B4 sustained end-to-end orders/s (search)', () =>
       runB4(sut, {
         initialRate,
@@ -440,17 +429,27 @@ async function main(): Promise<void> {
       limitedBy:
         `${best.cpuMsPerOrder.total?.toFixed(1) ?? '?'} ms CPU per order (R1: ${b1CpuMsPerTx?.toFixed(2) ?? '?'} ms per tx); ` +
         `CPU ours ${best.cpu.totalPercent.toFixed(0)}% / machine ${best.cpu.machineBusyPercent.toFixed(0)}% of ${cores * 100}%: ${cpuLine(best.cpu, 4)}; ` +
-        `commits/order ${Object.values(best.commitsPerOrder)
-          .reduce((a, b) => a + b, 0)
-          .toFixed(1)}; ` +
+        `commits per order ${perOrder(best.commitsPerOrder)}, statements per order ${perOrder(best.statementsPerOrder)} (summed over the 3 databases; pg_stat_database xact_commit, pg_stat_statements calls incl. BEGIN/COMMIT); ` +
         `next rate failed: ${b4.trials.find((t) => !t.pass && t.rate > best.rate)?.why ?? 'none failed (a lower bound)'}`,
       note: null,
-      details: { offeredRate: best.rate, trials: b4.trials },
+      details: {
+        offeredRate: best.rate,
+        commitsPerOrder: best.commitsPerOrder,
+        statementsPerOrder: best.statementsPerOrder,
+        trials: b4.trials,
+      },
     });
   } catch (e) {
     rows.set(
       'B4',
-      notRun('B4', 'sustained end-to-end orders/s', 'orders/s', B4_TARGET, errorText(e), 'failed'),
+      notRun(
+        'B4',
+        'sustained end-to-end orders/s',
+        'orders/s',
+        B4_TARGET,
+        errorText(e),
+        e instanceof Skipped ? 'skipped' : 'failed',
+      ),
     );
   }
   const b4Rate = b4?.best?.completedPerSecond ?? null;
@@ -460,6 +459,7 @@ async function main(): Promise<void> {
   let b8: B8Result | undefined;
   const b8Rate = b4Rate ? Math.max(2, Math.round(b4Rate * 0.5)) : null;
   try {
+    if (skip.has('B8')) throw new Skipped();
     if (!b8Rate) throw new Error('needs a B4 rate');
     bare = await startBarePipeline(adminDbUrl, infra.brokers, infra.registry, tag);
     b8 = await phase(`B8 commit -> visible latency at ${b8Rate}/s (open loop)`, () =>
@@ -498,11 +498,72 @@ async function main(): Promise<void> {
   } catch (e) {
     rows.set(
       'B8',
-      notRun('B8', 'commit -> visible latency', 'ms (p99)', B8_TARGET, errorText(e), 'failed'),
+      notRun(
+        'B8',
+        'commit -> visible latency',
+        'ms (p99)',
+        B8_TARGET,
+        errorText(e),
+        e instanceof Skipped ? 'skipped' : 'failed',
+      ),
     );
   } finally {
     await bare?.stop().catch((e: unknown) => say(`bare pipeline stop: ${errorText(e)}`));
     bare = undefined;
+  }
+
+  // ---- B12 ------------------------------------------------------------------------------
+  const B12_TARGET = { kind: 'max-ratio', value: 1, text: 'drain <= 1 x outage' } as const;
+  if (skip.has('B12'))
+    rows.set(
+      'B12',
+      notRun('B12', 'drain after a broker outage', 's', B12_TARGET, 'skipped (--skip)', 'skipped'),
+    );
+  else {
+    try {
+      if (!infra.kafka) throw new Error('needs a broker the launcher started (not KAFKA_BROKERS)');
+      if (!b8Rate) throw new Error('needs a B4 rate');
+      const kafka = infra.kafka;
+      const b12 = await phase(
+        `B12 drain after a ${CFG.b12Outage} s broker outage at ${b8Rate}/s`,
+        () =>
+          runB12(sut, kafka, benchKafka(infra.brokers, 'bench-b12'), {
+            rate: b8Rate,
+            outageSeconds: CFG.b12Outage,
+            warmupSeconds: quick ? 3 : 5,
+            drainTimeoutSeconds: CFG.b12Outage * 5,
+            tag,
+          }),
+      );
+      const ratio = ratioOf(b12.drainSeconds, b12.outageSeconds);
+      say(
+        `  drained in ${b12.drainSeconds.toFixed(1)} s after a ${b12.outageSeconds.toFixed(1)} s outage ` +
+          `(${b12.acceptedDuringOutage} orders accepted meanwhile; broker start ${b12.brokerStartSeconds.toFixed(1)} s)`,
+      );
+      rows.set('B12', {
+        id: 'B12',
+        title: `drain after a ${CFG.b12Outage} s broker outage, load at ${b8Rate}/s (50% of B4) throughout`,
+        status: 'ok',
+        unit: 's',
+        figure: b12.drainSeconds,
+        baseline: b12.outageSeconds,
+        baselineLabel: 'outage s',
+        ratio,
+        target: B12_TARGET,
+        targetMet: judge(B12_TARGET, ratio),
+        limitedBy:
+          `from the broker serving again until every order accepted before was final, no older outbox row unpublished and every group at the log's end of that moment; ` +
+          `backlog ${b12.acceptedDuringOutage} orders, unpublished outbox rows at restart ${JSON.stringify(b12.unpublishedAtRestart)}; ` +
+          `broker stop ${b12.brokerStopSeconds.toFixed(1)} s (SIGTERM by pid), start ${b12.brokerStartSeconds.toFixed(1)} s (not counted); ${b12.errors} failed POSTs`,
+        note: null,
+        details: { ...b12 },
+      });
+    } catch (e) {
+      rows.set(
+        'B12',
+        notRun('B12', 'drain after a broker outage', 's', B12_TARGET, errorText(e), 'failed'),
+      );
+    }
   }
 
   // ---- CPU profiles (optional) ----------------------------------------------------------
@@ -562,9 +623,17 @@ async function main(): Promise<void> {
           process.env.ADMIN_TOKEN ?? ADMIN_TOKEN_DEFAULT,
           tag,
           tracked,
+          { minEvents: CFG.b13Events, dbUrls },
+          say,
+          values.profile ? profileAround(stack!.services.get('read-model')!.pid) : undefined,
         ),
       );
       const ratio = ratioOf(b13.rebuild.eventsPerSecond, b13.raw.eventsPerSecond);
+      if (b13.fill.events > 0)
+        say(
+          `  log filled with ${b13.fill.events} events of ${b13.fill.orders} orders (sent in ${b13.fill.produceSeconds.toFixed(1)} s, ` +
+            `every group caught up ${b13.fill.consumeSeconds.toFixed(1)} s later)`,
+        );
       say(
         `  ${b13.events} events: rebuild ${b13.rebuild.eventsPerSecond.toFixed(0)}/s (${b13.rebuild.seconds.toFixed(1)} s, ` +
           `phases ${Object.entries(b13.rebuild.phases)
@@ -584,7 +653,8 @@ async function main(): Promise<void> {
         target: B13_TARGET,
         targetMet: judge(B13_TARGET, ratio),
         limitedBy:
-          `set-based: up to 2000 records of a fetched batch per transaction, one statement per table (inbox rows, view load, view upsert, parked, counters); one order's two streams queue on its lock; 6 partitions x 2 topics; CPU ` +
+          `CPU per event (steadier than rates on a shared machine): ${cpuPerEvent(b13.rebuild.cpu, b13.events)}; ` +
+          `set-based: up to 2000 records of a fetched batch per transaction, one statement per table (inbox rows into the rebuild's own unlogged inbox, view load, view upsert as one JSON array, parked, counters), no per-record spans; one order's two streams queue on its lock; 6 partitions x 2 topics; CPU ` +
           `${cpuLine(b13.rebuild.cpu, 3)}; checksums match: ${String(b13.rebuild.checksumsMatch)}` +
           (preloadBase && b13.rebuild.checksumsMatch === false
             ? ` (expected: the ${preloadBase.to} preloaded orders are in the live views but not in the log)`
@@ -703,7 +773,120 @@ async function main(): Promise<void> {
     }
   }
 
-  await readDb.end();
+  // ---- B4/B8 on a three-node cluster ---------------------------------------------------
+  const CLUSTER_TARGET = {
+    kind: 'reported',
+    value: null,
+    text: 'reported (vs one broker)',
+  } as const;
+  if (skip.has('CLUSTER') || (quick && !values.cluster)) {
+    const why = quick ? 'quick mode: run with --cluster' : 'skipped (--skip CLUSTER)';
+    rows.set(
+      'B4x3',
+      notRun('B4x3', 'B4 on three Kafka nodes', 'orders/s', CLUSTER_TARGET, why, 'skipped'),
+    );
+    rows.set(
+      'B8x3',
+      notRun('B8x3', 'B8 on three Kafka nodes', 'ms (p99)', CLUSTER_TARGET, why, 'skipped'),
+    );
+  } else {
+    let csut: SystemUnderTest | undefined;
+    try {
+      if (!b4?.best || !b8 || !b8Rate) throw new Error('needs B4 and B8 on one broker first');
+      await readDb.end();
+      await phase('stop the single-broker stack', () => stack!.stop());
+      stack = undefined;
+      stack = await phase('start stack with three Kafka nodes (RF 3, min ISR 2)', () =>
+        startStack({ profile: 'bench', log: (l) => say(`  ${l}`), ports: PORTS, kafkaNodes: 3 }),
+      );
+      const cluster = stack;
+      const sut3 = (csut = systemUnderTest(cluster));
+      const b4c = await phase('B4 on three Kafka nodes', () =>
+        runB4(sut3, {
+          initialRate,
+          hint: b4.best!.rate,
+          trialSeconds: CFG.b4TrialSeconds,
+          maxTrials: 3,
+          drainTimeoutSeconds: CFG.b4Drain,
+          resolution: 0.1,
+          tag: `${tag}c`,
+        }),
+      );
+      bare = await startBarePipeline(
+        sut3.adminDbUrl,
+        cluster.infra.brokers,
+        cluster.infra.registry,
+        `${tag}c`,
+      );
+      const b8c = await phase(`B8 on three Kafka nodes at ${b8Rate}/s`, () =>
+        runB8(sut3, bare!, {
+          rate: b8Rate,
+          runs: 3,
+          warmupSeconds: CFG.b8Warmup,
+          measureSeconds: CFG.b8Measure,
+          tag: `${tag}c`,
+        }),
+      );
+      await bare.stop();
+      bare = undefined;
+      const figure = b4c.best?.completedPerSecond ?? null;
+      rows.set('B4x3', {
+        id: 'B4x3',
+        title: 'B4 on three Kafka nodes (replication factor 3, min.insync.replicas 2, acks=all)',
+        status: figure === null ? 'failed' : 'ok',
+        unit: 'orders/s',
+        figure,
+        baseline: b4.best.completedPerSecond,
+        baselineLabel: 'B4, one broker',
+        ratio: ratioOf(figure, b4.best.completedPerSecond),
+        target: CLUSTER_TARGET,
+        targetMet: null,
+        limitedBy: b4c.best
+          ? `CPU ours ${b4c.best.cpu.totalPercent.toFixed(0)}%: ${cpuLine(b4c.best.cpu, 5)}; commits per order ${perOrder(b4c.best.commitsPerOrder)}; ` +
+            `next rate failed: ${b4c.trials.find((t) => !t.pass && t.rate > b4c.best!.rate)?.why ?? 'none failed (a lower bound)'}`
+          : `no trial kept up: ${b4c.trials.map((t) => `${t.rate}/s ${t.why}`).join('; ')}`,
+        note: null,
+        details: { trials: b4c.trials },
+      });
+      rows.set('B8x3', {
+        id: 'B8x3',
+        title: `B8 on three Kafka nodes at ${b8Rate}/s, median of 3 runs`,
+        status: 'ok',
+        unit: 'ms (p99)',
+        figure: b8c.system.firstHopP99.median,
+        baseline: b8.system.firstHopP99.median,
+        baselineLabel: 'B8, one broker',
+        ratio: ratioOf(b8c.system.firstHopP99.median, b8.system.firstHopP99.median),
+        target: CLUSTER_TARGET,
+        targetMet: null,
+        limitedBy:
+          `system p50 ${b8c.system.firstHopP50.median.toFixed(1)} ms; bare pipeline on the cluster p99 ${b8c.bare.p99.median.toFixed(1)} ms; ` +
+          `whole saga p99 ${b8c.system.p99.median.toFixed(0)} ms (one broker: ${b8.system.p99.median.toFixed(0)} ms)`,
+        note: null,
+        details: { ...b8c },
+      });
+    } catch (e) {
+      for (const id of ['B4x3', 'B8x3'] as const)
+        if (!rows.has(id))
+          rows.set(
+            id,
+            notRun(
+              id,
+              `${id.slice(0, 2)} on three Kafka nodes`,
+              id === 'B4x3' ? 'orders/s' : 'ms (p99)',
+              CLUSTER_TARGET,
+              errorText(e),
+              'failed',
+            ),
+          );
+    } finally {
+      await bare?.stop().catch(() => undefined);
+      bare = undefined;
+      await csut?.readDb.end().catch(() => undefined);
+    }
+  }
+
+  if (!readDb.ended) await readDb.end();
   const finishedAt = new Date();
   const result: BenchResult = {
     schemaVersion: 1,
@@ -740,7 +923,7 @@ async function main(): Promise<void> {
       ports: PORTS,
     },
     phases,
-    rows: (['B1', 'B4', 'B7', 'B8', 'B10', 'B13', 'B14'] as const).map((id) => rows.get(id)!),
+    rows: ROW_IDS.map((id) => rows.get(id)!),
     cpuDuringB4,
     profile,
     details,
@@ -790,6 +973,105 @@ async function main(): Promise<void> {
   writeFileSync(file, text);
   writeFileSync(join(resultsDir, 'latest.json'), text);
   say(`wrote ${file} and bench/results/latest.json in ${result.durationSeconds} s`);
+}
+
+/**
+ * --profile: the read model's CPU profile over the rebuild alone (started and stopped by
+ * SIGWINCH, see cpu-profiler-preload.ts), kept as b13-read-model-<pid>.cpuprofile and summed up.
+ */
+function profileAround(pid: number): { before(): void; after(): Promise<void> } {
+  return {
+    before: () => process.kill(pid, 'SIGWINCH'),
+    after: async () => {
+      process.kill(pid, 'SIGWINCH');
+      await sleep(2000);
+      const written = join(profileDir, `read-model-${pid}.cpuprofile`);
+      const kept = join(profileDir, `b13-read-model-${pid}.cpuprofile`);
+      renameSync(written, kept);
+      const s = summarizeProfile(kept);
+      say(`  B13 profile ${kept}: busy ${s.busyPercent}%`);
+      say(
+        `    by calling library: ${s.byCaller
+          .slice(0, 10)
+          .map((a) => `${a.area} ${a.percent}%`)
+          .join(', ')}`,
+      );
+      say(
+        `    self time by area: ${s.byArea
+          .slice(0, 8)
+          .map((a) => `${a.area} ${a.percent}%`)
+          .join(', ')}`,
+      );
+      say(
+        `    top: ${s.topFunctions
+          .slice(0, 10)
+          .map((f) => `${f.fn} ${f.percent}%`)
+          .join('; ')}`,
+      );
+    },
+  };
+}
+
+/** What the phases measure on a running stack: its URLs, databases and processes. */
+function systemUnderTest(st: Stack): SystemUnderTest {
+  const infra = st.infra;
+  const tracked: Tracked[] = [
+    ...[...st.services.values()].map((s) => ({ name: s.instance, pid: s.pid })),
+    ...(infra.postgres
+      ? [{ name: 'postgresql (all backends)', pid: infra.postgres.pid, withChildren: true }]
+      : []),
+    // A getter: B12 restarts the broker, and its JVMs get new pids.
+    ...(infra.kafka?.nodes ?? []).map((n, i, all) => ({
+      name: all.length > 1 ? `kafka node ${i + 1} (JVM)` : 'kafka broker (JVM)',
+      get pid() {
+        return n.pid;
+      },
+    })),
+  ];
+  const readDb = new pg.Pool({
+    connectionString: infra.databaseUrl('read_model'),
+    max: 3,
+    application_name: 'bench-observer',
+  });
+  // PostgreSQL stopping at the end (or under a failure) must not crash the bench.
+  readDb.on('error', () => undefined);
+  return {
+    orderServiceUrl: st.url('order-service'),
+    readModelUrl: st.url('read-model'),
+    adminDbUrl: infra.databaseUrl('postgres'),
+    orderDbUrl: infra.databaseUrl('order_service'),
+    paymentDbUrl: infra.databaseUrl('payment_service'),
+    readModelDbUrl: infra.databaseUrl('read_model'),
+    brokers: infra.brokers,
+    tracked,
+    agent: keepAliveAgent(256),
+    readDb,
+    log: say,
+  };
+}
+
+/** CPU microseconds per event of the read model and of PostgreSQL over a rebuild. */
+function cpuPerEvent(cpu: CpuReport, events: number): string {
+  return cpu.processes
+    .filter((p) => p.name === 'read-model' || p.name.startsWith('postgresql'))
+    .map((p) => `${p.name} ${((p.cpuSeconds * 1e6) / Math.max(1, events)).toFixed(0)} µs`)
+    .join(', ');
+}
+
+/** Per-database figures per order, summed, with the split: "9.1 (order_service 3.0, ...)". */
+function perOrder(byDb: Record<string, number> | null): string {
+  if (!byDb) return 'n/a (pg_stat_statements not loaded)';
+  const total = Object.values(byDb).reduce((a, b) => a + b, 0);
+  return `${total.toFixed(1)} (${Object.entries(byDb)
+    .map(([db, n]) => `${db} ${n.toFixed(1)}`)
+    .join(', ')})`;
+}
+
+/** A row left out on purpose (--skip), not one that failed. */
+class Skipped extends Error {
+  constructor() {
+    super('skipped (--skip)');
+  }
 }
 
 function platformaticNote(): string {

@@ -7,6 +7,7 @@
 import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
 import type { Agent } from 'node:http';
 
+import { fillLog, type LogFill } from './b13-log.js';
 import { benchKafka, topicRecords } from './kafka.js';
 import { post } from './load.js';
 import { cpuWindow, type Tracked } from './procstat.js';
@@ -17,6 +18,7 @@ const TOPICS = [ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC];
 
 export interface B13Result {
   events: number;
+  fill: LogFill;
   rebuild: {
     seconds: number;
     eventsPerSecond: number;
@@ -35,8 +37,22 @@ export async function runB13(
   token: string,
   tag: string,
   tracked: Tracked[],
+  log: { minEvents: number; dbUrls: { order_service: string; payment_service: string } },
+  say: (line: string) => void,
+  around: { before(): void; after(): Promise<void> } = {
+    before: () => undefined,
+    after: () => Promise.resolve(),
+  },
 ): Promise<B13Result> {
   const kafka = benchKafka(brokers, 'bench-b13');
+  const fill = await fillLog(
+    kafka,
+    log.dbUrls,
+    await topicRecords(kafka, TOPICS),
+    log.minEvents,
+    tag,
+    say,
+  );
   const events = await topicRecords(kafka, TOPICS);
 
   // Baseline first: a plain read of everything, nothing done with it.
@@ -68,6 +84,7 @@ export async function runB13(
 
   // The rebuild through the service.
   const auth = { authorization: `Bearer ${token}` };
+  around.before();
   const rebuildCpu = cpuWindow(tracked, 'B13 rebuild', { name: 'bench (poller)' });
   const started = await post(
     `${readModelUrl}/admin/replay`,
@@ -97,6 +114,7 @@ export async function runB13(
     await sleep(250);
   }
   const rebuildCpuReport = rebuildCpu();
+  await around.after();
   if (status.phase !== 'done')
     throw new Error(`rebuild ended in phase ${String(status.phase)}: ${String(status.error)}`);
   const seconds =
@@ -105,6 +123,7 @@ export async function runB13(
       : (nowMs() - t0) / 1000;
   return {
     events,
+    fill,
     rebuild: {
       seconds,
       eventsPerSecond: events / seconds,

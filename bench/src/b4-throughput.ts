@@ -37,6 +37,8 @@ export interface TrialResult {
   cpu: CpuReport;
   /** Transactions committed per accepted order, per database. */
   commitsPerOrder: Record<string, number>;
+  /** Statements executed per accepted order, per database (null: not counted). */
+  statementsPerOrder: Record<string, number> | null;
   /** CPU milliseconds per accepted order, per process (stable under machine noise, unlike rates). */
   cpuMsPerOrder: Record<string, number>;
 }
@@ -151,6 +153,14 @@ export async function b4Trial(
     const after = statsAfter[db]?.commits ?? 0;
     commitsPerOrder[db] = accepted > 0 ? round((after - before) / accepted, 2) : 0;
   }
+  let statementsPerOrder: Record<string, number> | null = {};
+  for (const db of ['order_service', 'payment_service', 'read_model']) {
+    const before = statsBefore[db]?.statements;
+    const after = statsAfter[db]?.statements;
+    if (before == null || after == null) statementsPerOrder = null;
+    else if (statementsPerOrder)
+      statementsPerOrder[db] = accepted > 0 ? round((after - before) / accepted, 2) : 0;
+  }
   const cpuMsPerOrder: Record<string, number> = {};
   for (const p of cpu.processes) {
     cpuMsPerOrder[p.name] = accepted > 0 ? round((p.cpuSeconds * 1000) / accepted, 2) : 0;
@@ -178,6 +188,7 @@ export async function b4Trial(
     why: reasons.join('; ') || 'kept up',
     cpu,
     commitsPerOrder,
+    statementsPerOrder,
     cpuMsPerOrder,
   };
   sut.log(

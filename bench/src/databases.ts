@@ -7,6 +7,8 @@ import { CreateMessagingTables1732500000000 } from '@app/messaging';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import pg from 'pg';
 
+import { BENCH_QUERY_MARKER } from './system.js';
+
 import { CreateOrders1732500000100 } from '../../apps/order-service/src/infrastructure/migrations/1732500000100-create-orders.js';
 
 /** Drops and creates `name` on the cluster of `adminUrl`; returns its URL. */
@@ -87,13 +89,38 @@ export async function postgresSettings(
   }
 }
 
-/** xact_commit / tuples per database (pg_stat_database), to count work per order. */
-export async function databaseStats(
-  url: string,
-): Promise<Record<string, { commits: number; inserted: number; updated: number }>> {
+export interface DatabaseStats {
+  commits: number;
+  inserted: number;
+  updated: number;
+  /**
+   * Statements executed (pg_stat_statements calls, BEGIN and COMMIT included, the bench's own
+   * marked polls left out); null when the server was started without the library.
+   */
+  statements: number | null;
+}
+
+/**
+ * xact_commit / tuples per database (pg_stat_database) and statement calls
+ * (pg_stat_statements, which the launcher loads in the bench profile), to count work per order.
+ */
+export async function databaseStats(url: string): Promise<Record<string, DatabaseStats>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    const statements = new Map<string, number>();
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      const calls = await client.query<{ datname: string; calls: string }>(
+        `SELECT d.datname, sum(s.calls)::bigint AS calls
+           FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+          WHERE s.query NOT LIKE $1 GROUP BY d.datname`,
+        [`${BENCH_QUERY_MARKER}%`],
+      );
+      for (const r of calls.rows) statements.set(r.datname, Number(r.calls));
+    } catch {
+      // Not loaded (a server the launcher did not start): statements stay unknown.
+    }
     const { rows } = await client.query<{
       datname: string;
       xact_commit: string;
@@ -110,6 +137,7 @@ export async function databaseStats(
           commits: Number(r.xact_commit),
           inserted: Number(r.tup_inserted),
           updated: Number(r.tup_updated),
+          statements: statements.size > 0 ? (statements.get(r.datname) ?? 0) : null,
         },
       ]),
     );

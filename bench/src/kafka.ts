@@ -1,5 +1,6 @@
 /** kafkajs clients and topics for the bench's own (baseline) traffic. */
-import { Kafka, logLevel, type Producer, type ProducerBatch } from 'kafkajs';
+import { TOPOLOGY } from '@app/contracts';
+import { Kafka, logLevel, type Admin, type Producer, type ProducerBatch } from 'kafkajs';
 import { pino } from 'pino';
 
 import type { Logger } from '@app/messaging';
@@ -81,4 +82,36 @@ export function timedKafka(kafka: Kafka, timer: SendTimer): Kafka {
     return producer;
   };
   return wrapped;
+}
+
+/** End offsets of every topic a service consumes, keyed "topic/partition". */
+export async function consumedTopicEnds(admin: Admin): Promise<Map<string, number>> {
+  const ends = new Map<string, number>();
+  for (const topic of new Set(Object.values(TOPOLOGY).flatMap((t) => t.consumes))) {
+    for (const p of await admin.fetchTopicOffsets(topic))
+      ends.set(`${topic}/${p.partition}`, Number(p.high));
+  }
+  return ends;
+}
+
+/**
+ * Records the services' consumer groups have not committed yet, up to `ends` (by default the
+ * topics' end offsets now): 0 when every group has read everything up to there.
+ */
+export async function groupsBehind(admin: Admin, ends?: Map<string, number>): Promise<number> {
+  const target = ends ?? (await consumedTopicEnds(admin));
+  let behind = 0;
+  for (const t of Object.values(TOPOLOGY)) {
+    for (const committed of await admin.fetchOffsets({
+      groupId: t.group,
+      topics: [...t.consumes],
+    })) {
+      for (const p of committed.partitions) {
+        const end = target.get(`${committed.topic}/${p.partition}`) ?? 0;
+        const at = Number(p.offset);
+        behind += Math.max(0, end - (at < 0 ? 0 : at));
+      }
+    }
+  }
+  return behind;
 }

@@ -34,6 +34,8 @@ export interface OpenLoopOptions {
   agent?: Agent;
   /** Called when a request has its answer (or failed). */
   onDone?: (shot: Shot) => void;
+  /** Checked before each request: true ends the run early (B12 runs until a drain is over). */
+  stop?: () => boolean;
 }
 
 export interface OpenLoopReport {
@@ -118,7 +120,7 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopReport> {
   };
 
   let next = 0;
-  while (next < total) {
+  while (next < total && !opts.stop?.()) {
     const now = nowMs();
     while (next < total && startedAt + next * interval <= now) {
       const scheduledAt = startedAt + next * interval;

@@ -4,7 +4,18 @@
  * recorded sample (test/bench-result.spec.ts).
  */
 
-export const ROW_IDS = ['B1', 'B4', 'B7', 'B8', 'B10', 'B13', 'B14'] as const;
+export const ROW_IDS = [
+  'B1',
+  'B4',
+  'B7',
+  'B8',
+  'B10',
+  'B12',
+  'B13',
+  'B14',
+  'B4x3',
+  'B8x3',
+] as const;
 export type RowId = (typeof ROW_IDS)[number];
 
 export type RowStatus = 'ok' | 'failed' | 'not-run' | 'skipped';

