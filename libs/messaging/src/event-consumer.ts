@@ -64,6 +64,9 @@ export class EventConsumer {
   private readonly offsets: OffsetCommits;
   private stopping = false;
   private commitVia?: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
+  private joined = false;
+  private assignedNothing = false;
+  private fetched = false;
 
   constructor(private readonly opts: EventConsumerOptions) {
     const { dataSource, groupId, routes, hooks } = opts;
@@ -95,9 +98,14 @@ export class EventConsumer {
       heartbeatInterval: 1_000,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-      this.offsets.retainOnly(payload.memberAssignment),
-    );
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.offsets.retainOnly(payload.memberAssignment);
+      this.assignedNothing = Object.values(payload.memberAssignment).every((p) => p.length === 0);
+      this.joined = true;
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      this.fetched = true;
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
       if (!payload.restart) this.opts.hooks?.onFatalCrash?.(payload.error);
@@ -134,6 +142,15 @@ export class EventConsumer {
         if (lastDone !== undefined) await this.commit(payload, topic, partition, lastDone);
       },
     });
+  }
+
+  /**
+   * In its group with its partitions assigned, and one fetch from them done (a member given
+   * no partition never fetches): the first record after this is applied without waiting for
+   * a join, a rebalance or a first connection to the partition leaders.
+   */
+  get warm(): boolean {
+    return this.joined && (this.fetched || this.assignedNothing);
   }
 
   async stop(): Promise<void> {
