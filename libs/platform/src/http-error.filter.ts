@@ -28,8 +28,10 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof NotFoundException) {
-      const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    // `is404`: no route matched, and Fastify may refuse the request before the not-found
+    // handler runs (a QUERY without Content-Type is a 400): still a 405 for a known path.
+    if (exception instanceof NotFoundException || request.is404) {
       const path = request.url.split('?')[0] ?? '/';
       const allow = this.routes.allowedMethods(path);
       if (allow.length > 0 && !allow.includes(request.method)) {
