@@ -79,6 +79,9 @@ export class EventConsumer {
   /** How many kafkajs consumers this member has run; a batch of an older one commits nothing. */
   private membership = 0;
   private rejoining?: Promise<void>;
+  private joined = false;
+  private assignedNothing = false;
+  private fetched = false;
 
   constructor(private readonly opts: EventConsumerOptions) {
     const { dataSource, groupId, routes, hooks } = opts;
@@ -167,7 +170,13 @@ export class EventConsumer {
     if (this.stopping) return; // stop() came while a rejoin waited
     const current = () => membership === this.membership;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      if (current()) this.offsets.retainOnly(payload.memberAssignment);
+      if (!current()) return;
+      this.offsets.retainOnly(payload.memberAssignment);
+      this.assignedNothing = Object.values(payload.memberAssignment).every((p) => p.length === 0);
+      this.joined = true;
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      if (current()) this.fetched = true;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
@@ -216,6 +225,15 @@ export class EventConsumer {
           await this.commit(payload, topic, partition, lastDone, membership);
       },
     });
+  }
+
+  /**
+   * In its group with its partitions assigned, and one fetch from them done (a member given
+   * no partition never fetches): the first record after this is applied without waiting for
+   * a join, a rebalance or a first connection to the partition leaders.
+   */
+  get warm(): boolean {
+    return this.joined && (this.fetched || this.assignedNothing);
   }
 
   async stop(): Promise<void> {

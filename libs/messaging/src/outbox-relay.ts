@@ -48,6 +48,7 @@ export class OutboxRelay {
   private client?: pg.Client;
   private producer?: Producer;
   private leader = false;
+  private settled = false;
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -75,6 +76,14 @@ export class OutboxRelay {
     return this.leader;
   }
 
+  /**
+   * Has taken its role: a standby, or the active relay that tried to connect its producer
+   * (broker connection and producer id in hand), so the first row is sent without that setup.
+   */
+  get warm(): boolean {
+    return this.settled;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -98,9 +107,18 @@ export class OutboxRelay {
     while (this.running) {
       try {
         const client = await this.connect();
-        if (!this.leader && !(await this.acquire(client))) {
-          await this.idle(this.standbyIntervalMs);
-          continue;
+        if (!this.leader) {
+          if (!(await this.acquire(client))) {
+            this.settled = true;
+            await this.idle(this.standbyIntervalMs);
+            continue;
+          }
+          // Before there is anything to send. Best effort: if it fails, the first send
+          // connects, as it always did, and its failure counts there.
+          await this.connectProducer().catch((error: unknown) =>
+            this.opts.log.warn({ err: error }, 'outbox relay: producer not connected yet'),
+          );
+          this.settled = true;
         }
         const published = await this.publishBatch(client);
         failures = 0;

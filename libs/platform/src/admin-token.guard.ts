@@ -6,7 +6,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /**
  * Bearer token for /admin. Both sides are hashed to a fixed length first, so the
@@ -17,7 +17,9 @@ export class AdminTokenGuard implements CanActivate {
   private readonly expected = digest(process.env.ADMIN_TOKEN ?? 'dev-admin-token');
 
   canActivate(context: ExecutionContext): boolean {
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
+    const header =
+      context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>().headers.authorization ??
+      '';
     const match = /^Bearer (.+)$/.exec(header);
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), this.expected)) {
       throw new UnauthorizedException({

@@ -43,6 +43,7 @@ export class EventTransport
   private paused = false;
   private hooks: ConsumerHooks = {};
   private starting?: Promise<void>;
+  private warmed = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -82,6 +83,12 @@ export class EventTransport
   /** Stops before the database closes (Nest disposes transports after this hook). */
   beforeApplicationShutdown(): Promise<void> {
     return this.close();
+  }
+
+  /** The consumer has been warm once since the process started (see EventConsumer.warm). */
+  get warm(): boolean {
+    this.warmed ||= this.consumer?.warm ?? false;
+    return this.warmed;
   }
 
   on(): never {

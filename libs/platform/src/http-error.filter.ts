@@ -6,11 +6,12 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 
 import type { Logger } from '@app/messaging';
 
-import { allowedMethods, type RouterLayer } from './allowed-methods.js';
+import type { RouteTable } from './route-table.js';
 
 /**
  * Every error leaves as JSON. Body-parser faults (malformed JSON, a body over the limit)
@@ -20,37 +21,47 @@ import { allowedMethods, type RouterLayer } from './allowed-methods.js';
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly routes: RouteTable,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    if (exception instanceof NotFoundException) {
-      const request = host.switchToHttp().getRequest<Request>();
-      const allow = allowedMethods(routerStack(request), request.path);
+    const response = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    // `is404`: no route matched, and Fastify may refuse the request before the not-found
+    // handler runs (a QUERY without Content-Type is a 400): still a 405 for a known path.
+    if (exception instanceof NotFoundException || request.is404) {
+      const path = request.url.split('?')[0] ?? '/';
+      const allow = this.routes.allowedMethods(path);
       if (allow.length > 0 && !allow.includes(request.method)) {
-        response.setHeader('Allow', allow.join(', '));
-        response.status(HttpStatus.METHOD_NOT_ALLOWED).json({
+        response.header('Allow', allow.join(', '));
+        response.status(HttpStatus.METHOD_NOT_ALLOWED).send({
           statusCode: 405,
           error: 'Method Not Allowed',
-          message: `${request.path} answers ${allow.join(', ')}`,
+          message: `${path} answers ${allow.join(', ')}`,
         });
         return;
       }
     }
     if (exception instanceof HttpException) {
+      const status = exception.getStatus();
       const body = exception.getResponse();
       response
-        .status(exception.getStatus())
-        .json(
-          typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body,
+        .status(status)
+        .send(
+          typeof body === 'string'
+            ? { statusCode: status, error: reason(status), message: body }
+            : body,
         );
       return;
     }
+    // Body-parser faults (malformed JSON, a body over the limit) that reach here unmapped.
     const status = clientStatusOf(exception);
     if (status) {
-      response.status(status).json({
+      response.status(status).send({
         statusCode: status,
-        error: status === 413 ? 'Payload Too Large' : 'Bad Request',
+        error: reason(status),
         message: (exception as Error).message,
       });
       return;
@@ -59,8 +70,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       // Not the client's fault and not a bug: the database is down or restarting. 503 with
       // Retry-After tells clients to retry (an Idempotency-Key makes that safe).
       this.log.warn({ err: exception }, 'database unavailable');
-      response.setHeader('Retry-After', '1');
-      response.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+      response.header('Retry-After', '1');
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).send({
         statusCode: 503,
         error: 'Service Unavailable',
         message: 'The database is unavailable; retry shortly.',
@@ -68,7 +79,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     this.log.error({ err: exception }, 'unhandled error');
-    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({
+    response.status(HttpStatus.INTERNAL_SERVER_ERROR).send({
       statusCode: 500,
       error: 'Internal Server Error',
       message: 'An unexpected error occurred; it has been logged.',
@@ -76,14 +87,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-/** The application router's layers (Express 5: `app.router`), where Nest puts its routes. */
-function routerStack(request: Request): readonly RouterLayer[] {
-  const app = request.app as unknown as { router?: { stack?: RouterLayer[] } } | undefined;
-  return app?.router?.stack ?? [];
-}
+const reason = (status: number): string => STATUS_CODES[status] ?? 'Error';
 
 function clientStatusOf(exception: unknown): number | undefined {
-  const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;
+  const error = exception as { status?: unknown; statusCode?: unknown } | null;
+  const status = error?.statusCode ?? error?.status;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 

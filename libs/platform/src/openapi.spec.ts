@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ApiProperty } from '@nestjs/swagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -36,7 +37,7 @@ describe('openApiDocument', () => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const app = await NestFactory.create(SampleModule, { logger: false });
+    const app = await NestFactory.create(SampleModule, new FastifyAdapter(), { logger: false });
     document = openApiDocument(app, { title: 'sample', description: 'sample' });
     close = () => app.close();
   });

@@ -25,6 +25,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
 @Injectable()
 export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly relay: OutboxRelay;
+  private readonly enabled = process.env.OUTBOX_RELAY !== 'off';
 
   constructor(
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
@@ -47,10 +48,15 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
     });
   }
 
+  /** Warm once the relay took its role; an instance that does not relay is warm at once. */
+  get warm(): boolean {
+    return !this.enabled || this.relay.warm;
+  }
+
   onApplicationBootstrap(): void {
     // OUTBOX_RELAY=off: an API/consumer-only instance (another instance relays). Crash tests
     // use it to hold committed rows unpublished while the process is killed.
-    if (process.env.OUTBOX_RELAY !== 'off') this.relay.start();
+    if (this.enabled) this.relay.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,11 +1,5 @@
 import { CreateMessagingTables1732500000000 } from '@app/messaging';
-import {
-  Module,
-  type DynamicModule,
-  type MiddlewareConsumer,
-  type NestModule,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -21,7 +15,7 @@ import { MetricsController } from './metrics.controller.js';
 import { runMigrationsLocked } from './migrations.js';
 import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
 import { setupTracing, shutdownTracing, traceFields } from './tracing.js';
-import { TracingMiddleware } from './tracing.middleware.js';
+import { WARM_CONNECTIONS, WARM_UP_HEADER, WarmUp } from './warm-up.js';
 
 export interface PlatformOptions {
   config: ServiceConfig;
@@ -38,11 +32,7 @@ export interface PlatformOptions {
  * client, health and metrics endpoints.
  */
 @Module({})
-export class PlatformModule implements NestModule, OnApplicationShutdown {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(TracingMiddleware).forRoutes('*path');
-  }
-
+export class PlatformModule implements OnApplicationShutdown {
   /** After the consumers and the relay stopped: their last spans are flushed, not lost. */
   async onApplicationShutdown(): Promise<void> {
     await shutdownTracing();
@@ -64,7 +54,10 @@ export class PlatformModule implements NestModule, OnApplicationShutdown {
             genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
             customProps: (req) => ({ correlationId: req.headers['x-correlation-id'] }),
             mixin: traceFields,
-            autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+            autoLogging: {
+              ignore: (req) =>
+                req.headers[WARM_UP_HEADER] === '1' || /^\/(health|metrics)/.test(req.url ?? ''),
+            },
           },
         }),
         TerminusModule,
@@ -78,7 +71,11 @@ export class PlatformModule implements NestModule, OnApplicationShutdown {
             synchronize: false,
             migrationsRun: false,
             applicationName: opts.config.name,
-            extra: { max: opts.poolSize ?? 10 },
+            // The connections the warm-up opens stay open (pg closes idle ones above min).
+            extra: {
+              max: opts.poolSize ?? 10,
+              min: Math.min(WARM_CONNECTIONS, opts.poolSize ?? 10),
+            },
           }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
@@ -92,6 +89,7 @@ export class PlatformModule implements NestModule, OnApplicationShutdown {
         { provide: SERVICE_CONFIG, useValue: opts.config },
         kafkaProvider,
         KafkaHealthIndicator,
+        WarmUp,
       ],
       exports: [SERVICE_CONFIG, kafkaProvider],
     };

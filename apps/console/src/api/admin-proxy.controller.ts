@@ -11,7 +11,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 import type { WatchedService } from '../console-config.js';
 import { AdminForwarder, type Forwarded } from './admin-forwarder.js';
@@ -31,7 +31,7 @@ export class AdminProxyController {
   async deadLetters(
     @Param('service') service: string,
     @Headers('authorization') authorization: string | undefined,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const path = ADMIN_ROUTES.deadLetters;
     send(
@@ -49,7 +49,7 @@ export class AdminProxyController {
     @Param('service') service: string,
     @Param('id') id: string,
     @Headers('authorization') authorization: string | undefined,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const path = `${ADMIN_ROUTES.deadLetters}/${encodeURIComponent(id)}`;
     send(
@@ -67,7 +67,7 @@ export class AdminProxyController {
     @Param('service') service: string,
     @Body() body: RedriveRequest,
     @Headers('authorization') authorization: string | undefined,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const path = `${ADMIN_ROUTES.deadLetters}/redrive`;
     send(
@@ -83,7 +83,7 @@ export class AdminProxyController {
   @Get('replay')
   async replayStatus(
     @Headers('authorization') authorization: string | undefined,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     send(
       res,
@@ -99,7 +99,7 @@ export class AdminProxyController {
   async startReplay(
     @Body() body: ReplayStartRequest,
     @Headers('authorization') authorization: string | undefined,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const json = { mode: 'rebuild', swap: body.swap ?? true };
     send(
@@ -131,6 +131,6 @@ function serving(service: string, route: AdminRoute): WatchedService {
 /** The service whose admin API runs replays (the read model). */
 const replaying = (): WatchedService => SERVICE_NAMES.find((s) => serves(s, 'replay'))!;
 
-function send(res: Response, forwarded: Forwarded): void {
-  res.status(forwarded.status).json(forwarded.body);
+function send(res: FastifyReply, forwarded: Forwarded): void {
+  void res.status(forwarded.status).send(forwarded.body);
 }

@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 import { CONSOLE_PAGE } from '../page/console-page.js';
 
@@ -21,12 +23,20 @@ export class PageController {
 
   /** Only the compiled scripts of WEB_DIR, by plain file name (no paths). */
   @Get('assets/:file')
-  asset(@Param('file') file: string, @Res() res: Response): void {
-    if (!/^[a-z0-9-]+\.js(\.map)?$/.test(file))
-      throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: file });
-    res.sendFile(file, { root: WEB_DIR, headers: { 'Cache-Control': 'no-store' } }, (error) => {
-      if (error && !res.headersSent)
-        res.status(404).json({ statusCode: 404, error: 'Not Found', message: file });
+  async asset(@Param('file') file: string, @Res() res: FastifyReply): Promise<void> {
+    const notFound = new NotFoundException({ statusCode: 404, error: 'Not Found', message: file });
+    if (!/^[a-z0-9-]+\.js(\.map)?$/.test(file)) throw notFound;
+    const body = await readFile(join(WEB_DIR, file)).catch(() => {
+      throw notFound;
     });
+    void res
+      .header(
+        'Content-Type',
+        file.endsWith('.map')
+          ? 'application/json; charset=utf-8'
+          : 'text/javascript; charset=utf-8',
+      )
+      .header('Cache-Control', 'no-store')
+      .send(body);
   }
 }

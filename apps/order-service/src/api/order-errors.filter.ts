@@ -1,5 +1,5 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 import { IdempotencyKeyReusedError } from '../application/idempotency-key-reused.error.js';
 import { OrderNotFoundError } from '../application/order-not-found.error.js';
@@ -12,9 +12,9 @@ type Known =
 @Catch(IllegalTransitionError, InvalidOrderError, OrderNotFoundError, IdempotencyKeyReusedError)
 export class OrderErrorsFilter implements ExceptionFilter<Known> {
   catch(error: Known, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const response = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof IllegalTransitionError) {
-      response.status(409).json({
+      response.status(409).send({
         statusCode: 409,
         error: 'Conflict',
         message: error.message,
@@ -22,16 +22,16 @@ export class OrderErrorsFilter implements ExceptionFilter<Known> {
         to: error.to,
       });
     } else if (error instanceof InvalidOrderError) {
-      response.status(400).json({
+      response.status(400).send({
         statusCode: 400,
         error: 'Bad Request',
         message: error.message,
         fields: error.problems,
       });
     } else if (error instanceof OrderNotFoundError) {
-      response.status(404).json({ statusCode: 404, error: 'Not Found', message: error.message });
+      response.status(404).send({ statusCode: 404, error: 'Not Found', message: error.message });
     } else {
-      response.status(422).json({
+      response.status(422).send({
         statusCode: 422,
         error: 'Unprocessable Entity',
         message: error.message,

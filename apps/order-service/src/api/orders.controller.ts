@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiErrors, ErrorResponse } from '@app/platform';
 import { ApiHeader, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 import { CancelOrderHandler } from '../application/cancel-order.handler.js';
 import { OrderNotFoundError } from '../application/order-not-found.error.js';
@@ -49,7 +49,7 @@ export class OrdersController {
     @Body() body: PlaceOrderRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('x-correlation-id') correlationId: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<OrderResponse> {
     if (idempotencyKey !== undefined && !KEY_PATTERN.test(idempotencyKey)) {
       throw new BadRequestException({
@@ -69,7 +69,7 @@ export class OrdersController {
       idempotencyKey: idempotencyKey ?? null,
       correlationId: correlationId?.slice(0, 200) ?? null,
     });
-    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    if (!created) res.header('Idempotent-Replayed', 'true');
     return OrderResponse.of(order);
   }
 
