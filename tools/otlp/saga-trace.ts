@@ -11,8 +11,8 @@ const CHAIN = [
 ] as const;
 
 /**
- * Checks one trace (as Jaeger returns it) for the whole approval saga, the same chain
- * test/e2e/tracing.e2e-spec.ts asserts on the receiver's spans: the root `POST /orders`
+ * Checks one trace for the whole approval saga; the compose test runs it on what Jaeger's
+ * query API returns, test/e2e/tracing.e2e-spec.ts on what the OTLP receiver got: the root `POST /orders`
  * server span answered 201, then OrderCreated published -> consumed by payment-service ->
  * PaymentAuthorized published -> consumed by order-service -> OrderApproved published ->
  * consumed by read-model, exactly one span each, every one in the root's trace and the child
