@@ -73,6 +73,8 @@ export class EventConsumer {
   /** How many kafkajs consumers this member has run; a batch of an older one commits nothing. */
   private membership = 0;
   private rejoining?: Promise<void>;
+  /** Replacements since the member last joined its group: the next one waits longer. */
+  private crashes = 0;
 
   constructor(private readonly opts: EventConsumerOptions) {
     const { dataSource, groupId, routes, hooks } = opts;
@@ -113,7 +115,7 @@ export class EventConsumer {
       const old = this.consumer;
       this.opts.log.warn(
         { err: cause, groupId: this.opts.groupId },
-        'offset commits keep failing; rejoining the group with a fresh consumer',
+        'rejoining the group with a fresh consumer',
       );
       m.rejoins.labels(this.opts.groupId).inc();
       this.membership += 1; // from here on, a batch of the old consumer commits nothing
@@ -125,13 +127,15 @@ export class EventConsumer {
         old?.disconnect().catch(() => undefined),
         new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
       ]);
-      for (let attempt = 0; !this.stopping; attempt += 1) {
+      while (!this.stopping) {
+        // A broker that is down makes every new consumer crash at once: back off.
+        await sleep(backoffDelay((this.crashes += 1), 300, 10_000));
+        if (this.stopping) return;
         try {
           await this.join();
           return;
         } catch (error) {
-          this.opts.log.warn({ err: error }, 'rejoining failed; trying again');
-          await sleep(backoffDelay(attempt, 500, 10_000));
+          this.opts.log.warn({ err: error }, 'joining again failed; trying again');
         }
       }
     })().finally(() => {
@@ -155,21 +159,24 @@ export class EventConsumer {
       // 10 s instead of kafkajs's 30 s bounds how long its partitions stand still.
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      // kafkajs would restart a crashed consumer inside the same object, and a restart in
+      // flight survives a disconnect() as a group member that nobody can stop any more: it
+      // holds partitions and never commits them (seen in the cluster chaos suite). A crashed
+      // consumer is replaced by rejoin() instead, the one place that makes consumers.
+      retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
     });
     this.consumer = consumer;
     if (this.stopping) return; // stop() came while a rejoin waited
     const current = () => membership === this.membership;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      if (current()) this.offsets.retainOnly(payload.memberAssignment);
+      if (!current()) return;
+      this.crashes = 0;
+      this.offsets.retainOnly(payload.memberAssignment);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
       if (!current()) return;
-      // kafkajs restarts it as a new group member: the last batch's commit belongs to the
-      // old one. Pending offsets wait for the new member's first batch (or, failing that,
-      // make OffsetCommits give up and this member rejoin).
-      this.commitVia = undefined;
-      if (!payload.restart) this.opts.hooks?.onFatalCrash?.(payload.error);
+      log.error({ err: payload.error }, 'consumer crashed; joining again with a fresh consumer');
+      void this.rejoin(payload.error);
     });
     const processor = new BatchProcessor({
       applier: this.applier,
