@@ -75,6 +75,7 @@ export class EventConsumer {
   private rejoining?: Promise<void>;
   /** Replacements since the member last joined its group: the next one waits longer. */
   private crashes = 0;
+  private rejoinAgain?: unknown;
 
   constructor(private readonly opts: EventConsumerOptions) {
     const { dataSource, groupId, routes, hooks } = opts;
@@ -111,37 +112,45 @@ export class EventConsumer {
    */
   rejoin(cause: unknown): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    this.rejoining ??= (async () => {
-      const old = this.consumer;
-      this.opts.log.warn(
-        { err: cause, groupId: this.opts.groupId },
-        'rejoining the group with a fresh consumer',
-      );
-      m.rejoins.labels(this.opts.groupId).inc();
-      this.membership += 1; // from here on, a batch of the old consumer commits nothing
-      this.commitVia = undefined;
-      this.offsets.reset();
-      this.retries.stop();
-      // A consumer stuck in a join never finishes its disconnect: do not wait for it forever.
-      await Promise.race([
-        old?.disconnect().catch(() => undefined),
-        new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
-      ]);
-      while (!this.stopping) {
-        // A broker that is down makes every new consumer crash at once: back off.
-        await sleep(backoffDelay((this.crashes += 1), 300, 10_000));
-        if (this.stopping) return;
-        try {
-          await this.join();
-          return;
-        } catch (error) {
-          this.opts.log.warn({ err: error }, 'joining again failed; trying again');
-        }
-      }
-    })().finally(() => {
+    if (this.rejoining) {
+      // The consumer being made crashed (kafkajs reports it before run() returns), or a
+      // second reason came: replace again once this round is over.
+      this.rejoinAgain = cause;
+      return this.rejoining;
+    }
+    this.rejoining = this.replaceConsumer(cause).finally(() => {
       this.rejoining = undefined;
+      const again = this.rejoinAgain;
+      this.rejoinAgain = undefined;
+      if (again !== undefined) void this.rejoin(again);
     });
     return this.rejoining;
+  }
+
+  private async replaceConsumer(cause: unknown): Promise<void> {
+    const old = this.consumer;
+    this.opts.log.warn(
+      { err: cause, groupId: this.opts.groupId },
+      'rejoining the group with a fresh consumer',
+    );
+    m.rejoins.labels(this.opts.groupId).inc();
+    this.membership += 1; // from here on, a batch of the old consumer commits nothing
+    this.commitVia = undefined;
+    this.offsets.reset();
+    this.retries.stop();
+    // A consumer stuck in a join never finishes its disconnect: do not wait for it forever.
+    await Promise.race([
+      old?.disconnect().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
+    ]);
+    // A broker that is down makes every new consumer crash at once: back off.
+    await sleep(backoffDelay((this.crashes += 1), 300, 10_000));
+    if (this.stopping) return;
+    try {
+      await this.join();
+    } catch (error) {
+      this.rejoinAgain = error;
+    }
   }
 
   private async join(): Promise<void> {
