@@ -28,8 +28,6 @@ export interface ConsumerHooks {
    * throw fails that commit (a fault test makes one member's commits fail).
    */
   beforeOffsetCommit?(membership: number): void;
-  /** kafkajs gave up on the consumer (it will not restart it): the owner must start a new one. */
-  onFatalCrash?(error: Error): void;
 }
 
 /** A stopAt hook from end offsets keyed "topic/partition". */

@@ -82,6 +82,9 @@ export class EventConsumer {
   private joined = false;
   private assignedNothing = false;
   private fetched = false;
+  /** Replacements since the member last joined its group: the next one waits longer. */
+  private crashes = 0;
+  private rejoinAgain?: unknown;
 
   constructor(private readonly opts: EventConsumerOptions) {
     const { dataSource, groupId, routes, hooks } = opts;
@@ -119,35 +122,45 @@ export class EventConsumer {
    */
   rejoin(cause: unknown): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    this.rejoining ??= (async () => {
-      const old = this.consumer;
-      this.opts.log.warn(
-        { err: cause, groupId: this.opts.groupId },
-        'offset commits keep failing; rejoining the group with a fresh consumer',
-      );
-      m.rejoins.labels(this.opts.groupId).inc();
-      this.membership += 1; // from here on, a batch of the old consumer commits nothing
-      this.commitVia = undefined;
-      this.offsets.reset();
-      this.retries.stop();
-      // A consumer stuck in a join never finishes its disconnect: do not wait for it forever.
-      await Promise.race([
-        old?.disconnect().catch(() => undefined),
-        new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
-      ]);
-      for (let attempt = 0; !this.stopping; attempt += 1) {
-        try {
-          await this.join();
-          return;
-        } catch (error) {
-          this.opts.log.warn({ err: error }, 'rejoining failed; trying again');
-          await sleep(backoffDelay(attempt, 500, 10_000));
-        }
-      }
-    })().finally(() => {
+    if (this.rejoining) {
+      // The consumer being made crashed (kafkajs reports it before run() returns), or a
+      // second reason came: replace again once this round is over.
+      this.rejoinAgain = cause;
+      return this.rejoining;
+    }
+    this.rejoining = this.replaceConsumer(cause).finally(() => {
       this.rejoining = undefined;
+      const again = this.rejoinAgain;
+      this.rejoinAgain = undefined;
+      if (again !== undefined) void this.rejoin(again);
     });
     return this.rejoining;
+  }
+
+  private async replaceConsumer(cause: unknown): Promise<void> {
+    const old = this.consumer;
+    this.opts.log.warn(
+      { err: cause, groupId: this.opts.groupId },
+      'rejoining the group with a fresh consumer',
+    );
+    m.rejoins.labels(this.opts.groupId).inc();
+    this.membership += 1; // from here on, a batch of the old consumer commits nothing
+    this.commitVia = undefined;
+    this.offsets.reset();
+    this.retries.stop();
+    // A consumer stuck in a join never finishes its disconnect: do not wait for it forever.
+    await Promise.race([
+      old?.disconnect().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
+    ]);
+    // A broker that is down makes every new consumer crash at once: back off.
+    await sleep(backoffDelay((this.crashes += 1), 300, 10_000));
+    if (this.stopping) return;
+    try {
+      await this.join();
+    } catch (error) {
+      this.rejoinAgain = error;
+    }
   }
 
   private async join(): Promise<void> {
@@ -165,12 +178,18 @@ export class EventConsumer {
       // 10 s instead of kafkajs's 30 s bounds how long its partitions stand still.
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      // kafkajs would restart a crashed consumer inside the same object, and a restart in
+      // flight survives a disconnect() as a group member that nobody can stop any more: it
+      // holds partitions and never commits them (seen in the cluster chaos suite). A crashed
+      // consumer is replaced by rejoin() instead, the one place that makes consumers.
+      retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
     });
     this.consumer = consumer;
     if (this.stopping) return; // stop() came while a rejoin waited
     const current = () => membership === this.membership;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (!current()) return;
+      this.crashes = 0;
       this.offsets.retainOnly(payload.memberAssignment);
       this.assignedNothing = Object.values(payload.memberAssignment).every((p) => p.length === 0);
       this.joined = true;
@@ -179,13 +198,9 @@ export class EventConsumer {
       if (current()) this.fetched = true;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
       if (!current()) return;
-      // kafkajs restarts it as a new group member: the last batch's commit belongs to the
-      // old one. Pending offsets wait for the new member's first batch (or, failing that,
-      // make OffsetCommits give up and this member rejoin).
-      this.commitVia = undefined;
-      if (!payload.restart) this.opts.hooks?.onFatalCrash?.(payload.error);
+      log.error({ err: payload.error }, 'consumer crashed; joining again with a fresh consumer');
+      void this.rejoin(payload.error);
     });
     const processor = new BatchProcessor({
       applier: this.applier,

@@ -68,7 +68,7 @@ export const messagingMetrics = {
     () =>
       new Counter({
         name: 'consumer_rejoins_total',
-        help: 'Times a member left and joined its group again because its offset commits kept failing',
+        help: 'Times a member replaced its kafkajs consumer: after a crash, or offset commits failing for too long',
         labelNames: ['consumer'],
       }),
   ),

@@ -145,24 +145,11 @@ export class EventTransport
     return this.starting;
   }
 
-  /** kafkajs will not restart this consumer by itself: replace it, never stop consuming. */
-  private async restart(crashed: EventConsumer): Promise<void> {
-    if (this.stopping || this.paused || this.consumer !== crashed) return;
-    this.consumer = undefined;
-    await crashed.stop();
-    this.starting = this.startWithRetry();
-    await this.starting;
-  }
-
   private async startWithRetry(): Promise<void> {
     for (let attempt = 1; !this.stopping && !this.paused; attempt += 1) {
-      const consumer: EventConsumer = this.consumerFor({
+      const consumer = this.consumerFor({
         groupId: this.groupId,
-        hooks: {
-          ...this.hooks,
-          afterCommit: consumerCrashFailpoint(),
-          onFatalCrash: () => void this.restart(consumer),
-        },
+        hooks: { ...this.hooks, afterCommit: consumerCrashFailpoint() },
       });
       try {
         await consumer.start();
