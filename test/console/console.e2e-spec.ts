@@ -209,10 +209,25 @@ describe('Operator console (a real browser against the running services)', () =>
   });
 
   it('rebuilds the read model from its button, showing the phases and the checksums it compared', async () => {
+    // Other spec files share the stack and may rebuild too: start from a settled status, and
+    // wait for the replay this click started, not for an earlier one that shows "done".
+    const replayStatus = () => admin<ReplayStatus>(stack, 'read-model', 'GET', '/admin/replay');
+    const before = await eventually(
+      async () => {
+        const { body } = await replayStatus();
+        expect(['idle', 'done', 'failed']).toContain(body.phase);
+        return body;
+      },
+      { timeoutMs: 150_000, intervalMs: 500, what: 'no replay running before the click' },
+    );
     await page.locator('#replay-start').click();
     await eventually(
-      async () =>
-        expect(await page.locator('#replay-status .replay-phase').textContent()).toBe('done'),
+      async () => {
+        const { body } = await replayStatus();
+        expect(body.startedAt).not.toBe(before.startedAt);
+        expect(body.phase).toBe('done');
+        expect(await page.locator('#replay-status .replay-phase').textContent()).toBe('done');
+      },
       { timeoutMs: 150_000, intervalMs: 500, what: 'the replay to finish on the page' },
     );
     const status = await admin<ReplayStatus>(stack, 'read-model', 'GET', '/admin/replay');
