@@ -227,6 +227,7 @@ describe('Operator console (a real browser against the running services)', () =>
         expect(body.startedAt).not.toBe(before.startedAt);
         expect(body.phase).toBe('done');
         expect(await page.locator('#replay-status .replay-phase').textContent()).toBe('done');
+        return true;
       },
       { timeoutMs: 150_000, intervalMs: 500, what: 'the replay to finish on the page' },
     );
