@@ -112,6 +112,19 @@ const initialRate = Number(values['initial-rate'] ?? 30);
 const PORTS = Object.fromEntries(SERVICE_NAMES.map((s) => [s, 20_000 + TOPOLOGY[s].port]));
 
 const say = (line: string): void => console.log(`[bench] ${line}`);
+
+/** A CPU profile's summary in three lines: by calling library, by area, the top functions. */
+function sayProfile(s: ProfileSummary, topFunctions: number): void {
+  const areas = (list: { area: string; percent: number }[], n: number) =>
+    list
+      .slice(0, n)
+      .map((a) => `${a.area} ${a.percent}%`)
+      .join(', ');
+  say(`    by calling library: ${areas(s.byCaller, 10)}`);
+  say(`    self time by area: ${areas(s.byArea, 8)}`);
+  const top = s.topFunctions.slice(0, topFunctions).map((f) => `${f.fn} ${f.percent}%`);
+  say(`    top: ${top.join('; ')}`);
+}
 const phases: { name: string; seconds: number }[] = [];
 async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
   const t = nowMs();
@@ -582,24 +595,7 @@ async function main(): Promise<void> {
         .map((f) => summarizeProfile(join(profileDir, f)));
       for (const s of summaries) {
         say(`  ${s.file.split('/').pop()}: busy ${s.busyPercent}% of the profile`);
-        say(
-          `    by calling library: ${s.byCaller
-            .slice(0, 10)
-            .map((a) => `${a.area} ${a.percent}%`)
-            .join(', ')}`,
-        );
-        say(
-          `    self time by area: ${s.byArea
-            .slice(0, 8)
-            .map((a) => `${a.area} ${a.percent}%`)
-            .join(', ')}`,
-        );
-        say(
-          `    top: ${s.topFunctions
-            .slice(0, 6)
-            .map((f) => `${f.fn} ${f.percent}%`)
-            .join('; ')}`,
-        );
+        sayProfile(s, 6);
       }
       return { dir: profileDir, trial, summaries };
     });
@@ -990,24 +986,7 @@ function profileAround(pid: number): { before(): void; after(): Promise<void> } 
       renameSync(written, kept);
       const s = summarizeProfile(kept);
       say(`  B13 profile ${kept}: busy ${s.busyPercent}%`);
-      say(
-        `    by calling library: ${s.byCaller
-          .slice(0, 10)
-          .map((a) => `${a.area} ${a.percent}%`)
-          .join(', ')}`,
-      );
-      say(
-        `    self time by area: ${s.byArea
-          .slice(0, 8)
-          .map((a) => `${a.area} ${a.percent}%`)
-          .join(', ')}`,
-      );
-      say(
-        `    top: ${s.topFunctions
-          .slice(0, 10)
-          .map((f) => `${f.fn} ${f.percent}%`)
-          .join('; ')}`,
-      );
+      sayProfile(s, 10);
     },
   };
 }

@@ -83,7 +83,7 @@ export class EventConsumer {
   private assignedNothing = false;
   private fetched = false;
   /** Replacements since the member last joined its group: the next one waits longer. */
-  private crashes = 0;
+  private replacements = 0;
   private rejoinAgain?: unknown;
 
   constructor(private readonly opts: EventConsumerOptions) {
@@ -154,7 +154,7 @@ export class EventConsumer {
       new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
     ]);
     // A broker that is down makes every new consumer crash at once: back off.
-    await sleep(backoffDelay((this.crashes += 1), 300, 10_000));
+    await sleep(backoffDelay((this.replacements += 1), 300, 10_000));
     if (this.stopping) return;
     try {
       await this.join();
@@ -182,14 +182,17 @@ export class EventConsumer {
       // flight survives a disconnect() as a group member that nobody can stop any more: it
       // holds partitions and never commits them (seen in the cluster chaos suite). A crashed
       // consumer is replaced by rejoin() instead, the one place that makes consumers.
-      retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
+      retry: {
+        retries: 5 /* kafkajs's consumer default */,
+        restartOnFailure: () => Promise.resolve(false),
+      },
     });
     this.consumer = consumer;
     if (this.stopping) return; // stop() came while a rejoin waited
     const current = () => membership === this.membership;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (!current()) return;
-      this.crashes = 0;
+      this.replacements = 0;
       this.offsets.retainOnly(payload.memberAssignment);
       this.assignedNothing = Object.values(payload.memberAssignment).every((p) => p.length === 0);
       this.joined = true;
@@ -295,9 +298,8 @@ export class EventConsumer {
     this.offsets.add(topic, partition, (BigInt(lastDone) + 1n).toString());
     // Every commit goes through the latest batch's own commit (the consumer group's commit
     // request). Consumer.commitOffsets() would do for the timer, but kafkajs skips it
-    // silently whenever its runner is not running (during a stop, or while it restarts
-    // after a crash): offsets applied but never committed would then make a rebuild align
-    // the groups at the wrong position.
+    // silently whenever its runner is not running (during a stop): offsets applied but
+    // never committed would then make a rebuild align the groups at the wrong position.
     this.commitVia = async (offsets) => {
       this.opts.hooks?.beforeOffsetCommit?.(membership);
       await payload.commitOffsetsIfNecessary(byTopic(offsets));

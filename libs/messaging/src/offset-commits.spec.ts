@@ -12,6 +12,16 @@ const recorder = () => {
   return { commits, commit };
 };
 
+/** OffsetCommits that give up after 10 s of failed commits, and what they told their owner. */
+const givingUpAfter10s = (intervalMs: number) => {
+  const stuck: unknown[] = [];
+  const offsets = new OffsetCommits(intervalMs, () => undefined, 500, {
+    afterMs: 10_000,
+    onStuck: (e) => stuck.push(e),
+  });
+  return { offsets, stuck };
+};
+
 describe('OffsetCommits', () => {
   it('commits once per interval, with the highest offset of every partition', async () => {
     vi.useFakeTimers();
@@ -115,11 +125,7 @@ describe('OffsetCommits', () => {
 
   it('gives up after failing without a break for stuckAfterMs: tells its owner once and drops the offsets', async () => {
     vi.useFakeTimers();
-    const stuck: unknown[] = [];
-    const offsets = new OffsetCommits(200, () => undefined, 500, {
-      afterMs: 10_000,
-      onStuck: (e) => stuck.push(e),
-    });
+    const { offsets, stuck } = givingUpAfter10s(200);
     // kafkajs asks the broker it found at its last join, which is no longer the coordinator.
     const staleCoordinator = vi.fn(() =>
       Promise.reject(new Error('This is not the correct coordinator for this group')),
@@ -145,11 +151,7 @@ describe('OffsetCommits', () => {
 
   it('counts a streak only while commits fail without a success in between', async () => {
     vi.useFakeTimers();
-    const stuck: unknown[] = [];
-    const offsets = new OffsetCommits(0, () => undefined, 500, {
-      afterMs: 10_000,
-      onStuck: (e) => stuck.push(e),
-    });
+    const { offsets, stuck } = givingUpAfter10s(0);
     const failing = () => Promise.reject(new Error('coordinator moved'));
     const { commit } = recorder();
     for (let i = 0; i < 4; i += 1) {
