@@ -2,10 +2,13 @@ import { validateEnvelope, type EventType } from '@app/contracts';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 
-import { OUTBOX_COLUMNS, envelopeAt, outboxValues, type NewEvent } from './outbox-writer.js';
-
-// The SQL types of OUTBOX_COLUMNS: parameters in a SELECT list are not typed by the target.
-const OUTBOX_TYPES = ['uuid', 'text', 'text', 'text', 'int', 'text', 'int', 'jsonb', 'jsonb'];
+import {
+  OUTBOX_COLUMNS,
+  envelopeAt,
+  outboxParameters,
+  outboxValues,
+  type NewEvent,
+} from './outbox-writer.js';
 
 /** A parameterized statement with a name: PostgreSQL parses and plans it once per connection. */
 export interface NamedInsert {
@@ -32,13 +35,13 @@ export async function insertWithFirstEvent<K extends EventType>(
   const envelope = envelopeAt(event, 1);
   // A contract violation fails the writer before anything is written.
   validateEnvelope(envelope);
-  const n = insert.values.length;
-  const at = (i: number): string => `$${n + i}::${OUTBOX_TYPES[i - 1]}`;
+  const row = outboxParameters(insert.values.length + 1);
+  const [, topic, , aggregateId] = row;
   const text = `WITH inserted AS (${insert.text} RETURNING 1 AS one),
     stream AS (INSERT INTO outbox_streams (topic, aggregate_id, last_sequence)
-               SELECT ${at(2)}, ${at(4)}, 1 FROM inserted),
+               SELECT ${topic}, ${aggregateId}, 1 FROM inserted),
     event AS (INSERT INTO outbox (${OUTBOX_COLUMNS})
-              SELECT ${[1, 2, 3, 4, 5, 6, 7, 8, 9].map(at).join(', ')} FROM inserted)
+              SELECT ${row.join(', ')} FROM inserted)
     SELECT count(*)::int AS inserted FROM inserted`;
   const result = await poolOf(dataSource).query<{ inserted: number }>({
     name: insert.name,

@@ -47,16 +47,34 @@ export async function appendToOutbox<K extends EventType>(
     [topicOf(event.eventType), event.aggregateId],
   );
   const envelope = envelopeAt(event, row.last_sequence);
-  await manager.query(
-    `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    outboxValues(envelope, event.traceparent),
-  );
+  await manager.query(INSERT_OUTBOX_ROW, outboxValues(envelope, event.traceparent));
   return envelope;
 }
 
-/** The outbox's columns, in the order of `outboxValues()`. */
-export const OUTBOX_COLUMNS =
-  'event_id, topic, message_key, aggregate_id, sequence, event_type, schema_version, envelope, headers';
+/** The outbox's columns and their SQL types, in the order of `outboxValues()`. */
+const OUTBOX_COLUMN_TYPES = [
+  ['event_id', 'uuid'],
+  ['topic', 'text'],
+  ['message_key', 'text'],
+  ['aggregate_id', 'text'],
+  ['sequence', 'int'],
+  ['event_type', 'text'],
+  ['schema_version', 'int'],
+  ['envelope', 'jsonb'],
+  ['headers', 'jsonb'],
+] as const;
+
+export const OUTBOX_COLUMNS = OUTBOX_COLUMN_TYPES.map(([column]) => column).join(', ');
+
+/**
+ * `$first::uuid, $(first+1)::text, ...`: the outbox row's parameters, typed (a parameter in a
+ * SELECT list is not typed by the column it goes into).
+ */
+export const outboxParameters = (first: number): string[] =>
+  OUTBOX_COLUMN_TYPES.map(([, type], i) => `$${first + i}::${type}`);
+
+/** appendToOutbox's row insert (built once, when the module loads). */
+const INSERT_OUTBOX_ROW = `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (${outboxParameters(1).join(', ')})`;
 
 /** The envelope of `event` at `sequence` of its stream. */
 export function envelopeAt<K extends EventType>(
