@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import type { EventType } from '@app/contracts';
 import { eventually } from '@app/devstack';
-import { EventConsumer, type EventRoute, type EventRoutes } from '@app/messaging';
+import { EventConsumer, type EventRoutes } from '@app/messaging';
 import { envelopeFor, recordOf } from '@test/support/messaging/envelopes.js';
+import { perRecordRoutes } from '@test/support/read-model/per-record-projection.js';
 import { KafkaTestbed, type OutgoingRecord } from '@test/support/messaging/kafka-testbed.js';
 import {
   openMessagingDatabase,
@@ -15,29 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewTablesDdl } from '../infrastructure/view-tables.ddl.js';
 import { viewsChecksum } from '../queries/checksum.js';
 import { chunkProjectionRoutes } from './chunk-projection.js';
-import { projectEvent } from './project-event.js';
-import { ViewStore } from './view-store.js';
 
 const ORDERS = 1000;
 const silent = pino({ level: 'silent' });
-
-/** The live handlers exactly as views-projection.controller.ts registers them. */
-function perRecordRoutes(): EventRoutes {
-  const store = new ViewStore();
-  const route: EventRoute = {
-    handle: async (event, context) => void (await projectEvent(store, context.manager, event)),
-    lockKeys: (event) => [`order:${event.aggregateId}`],
-    beforeCommit: (manager) => store.writeTotals(manager),
-  };
-  return new Map(
-    ['Order', 'Payment'].flatMap((s) =>
-      (s === 'Order'
-        ? ['OrderCreated', 'OrderApproved', 'OrderRejected', 'OrderCancelled']
-        : ['PaymentAuthorized', 'PaymentRejected', 'PaymentRefunded']
-      ).map((type) => [type, route] as const),
-    ),
-  );
-}
 
 /**
  * A log of both streams with what a rebuild meets in the wild: streams interleaved, the

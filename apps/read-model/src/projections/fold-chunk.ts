@@ -25,7 +25,7 @@ export interface ChunkChanges {
 }
 
 /**
- * projectEvent for many events at once, in memory: each event, in the given (log) order, meets
+ * The projection of many events at once, in memory: each event, in the given (log) order, meets
  * the view and the parked events that the events before it left, exactly as it would in one
  * transaction per record, and goes through the same fold. Net changes come out: a view
  * created by a parked event is written too, an event parked and unparked within the chunk

@@ -3,22 +3,21 @@ import type { EventContext, EventHandlerOptions } from '@app/messaging';
 import { EventPattern, EventsController } from '@app/platform';
 import { Ctx, Payload } from '@nestjs/microservices';
 
-import { projectEvent } from './project-event.js';
-import { ViewStore } from './view-store.js';
-
-const store = new ViewStore();
+import { chunkProjectionRoutes } from './chunk-projection.js';
 
 /**
- * What every handler of the views asks of its transaction. One order's two streams are
- * applied by two partitions (one per topic), so each transaction first locks the orders it
- * touches, in one global order. A customer's counters are shared by orders of every
- * partition: instead of updating them per event (which locks them in event order, and two
- * transactions that apply several records then deadlock), their changes are summed per
- * transaction and written once, just before it commits, in customer order.
+ * The live views take the same set-based path as a rebuild: every type shares one route whose
+ * handler only collects the event in its transaction; once per transaction (beforeCommit) the
+ * orders of all its records are loaded in one query, folded in memory in log order and
+ * written with one statement per table. One order's two streams are applied by two
+ * partitions (one per topic), so each transaction first locks the orders it touches, in one
+ * global order (lockKeys); customer counters are summed per transaction and written once,
+ * in customer order, so transactions that share customers queue instead of deadlocking.
  */
+const projection = chunkProjectionRoutes().get('OrderCreated')!;
 const views: EventHandlerOptions = {
   lockKeys: (event) => [`order:${event.aggregateId}`],
-  beforeCommit: (manager) => store.writeTotals(manager),
+  beforeCommit: projection.beforeCommit,
 };
 
 /** Every event of both streams folds into the order views and customer summaries. */
@@ -69,6 +68,6 @@ export class ViewsProjectionController {
   }
 }
 
-async function project(event: DomainEvent, context: EventContext): Promise<void> {
-  await projectEvent(store, context.manager, event);
+function project(event: DomainEvent, context: EventContext): Promise<void> {
+  return projection.handle(event, context);
 }
