@@ -1,6 +1,16 @@
 import type { EventEnvelope } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 
+import { queryPrepared, type PreparedStatement } from './prepared.js';
+
+const INSERT_INBOX_ROWS: PreparedStatement = {
+  name: 'inbox-insert-rows',
+  text: `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
+     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[])
+     ON CONFLICT (consumer, event_id) DO NOTHING
+     RETURNING event_id`,
+};
+
 /**
  * Records that `consumer` processed these events, in the caller's transaction, in one
  * statement, and returns the ids (lower case) of those it had not seen before; the caller
@@ -22,19 +32,13 @@ export async function recordAllInInbox(
   );
   if (unique.size === 0) return new Set();
   const rows = [...unique.values()];
-  const inserted = await manager.query<{ event_id: string }[]>(
-    `INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
-     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[])
-     ON CONFLICT (consumer, event_id) DO NOTHING
-     RETURNING event_id`,
-    [
-      consumer,
-      rows.map((r) => r.envelope.eventId),
-      rows.map((r) => r.envelope.eventType),
-      rows.map((r) => r.origin.topic),
-      rows.map((r) => r.origin.partition),
-      rows.map((r) => r.origin.offset),
-    ],
-  );
+  const inserted = await queryPrepared<{ event_id: string }>(manager, INSERT_INBOX_ROWS, [
+    consumer,
+    rows.map((r) => r.envelope.eventId),
+    rows.map((r) => r.envelope.eventType),
+    rows.map((r) => r.origin.topic),
+    rows.map((r) => r.origin.partition),
+    rows.map((r) => r.origin.offset),
+  ]);
   return new Set(inserted.map((r) => r.event_id));
 }

@@ -20,3 +20,4 @@ export * from './tracing.js';
 export * from './retention.js';
 export * from './topic-reader.js';
 export * from './insert-with-first-event.js';
+export * from './prepared.js';

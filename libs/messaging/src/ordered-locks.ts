@@ -1,7 +1,15 @@
 import type { EntityManager } from 'typeorm';
 
+import { queryPrepared, type PreparedStatement } from './prepared.js';
+
 // First key of the two-int advisory lock space reserved for consumers' row-group locks.
 const CONSUMER_LOCK_SPACE = 727_002;
+
+// unnest() yields the array in order and the function runs per row in that order.
+const LOCK_IN_ORDER: PreparedStatement = {
+  name: 'consumer-lock-in-order',
+  text: 'SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int[]) AS k',
+};
 
 /**
  * Takes transaction-scoped advisory locks on `keys` in one global order (sorted hashes).
@@ -15,11 +23,7 @@ const CONSUMER_LOCK_SPACE = 727_002;
 export async function lockInOrder(manager: EntityManager, keys: Iterable<string>): Promise<void> {
   const ids = [...new Set([...keys].map(hash32))].sort((a, b) => a - b);
   if (ids.length === 0) return;
-  // unnest() yields the array in order and the function runs per row in that order.
-  await manager.query('SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int[]) AS k', [
-    CONSUMER_LOCK_SPACE,
-    ids,
-  ]);
+  await queryPrepared(manager, LOCK_IN_ORDER, [CONSUMER_LOCK_SPACE, ids]);
 }
 
 /** FNV-1a, as a signed 32-bit integer (PostgreSQL's int4). */

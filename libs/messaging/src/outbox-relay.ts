@@ -38,6 +38,22 @@ interface OutboxRow {
 // the current database, so every service can use the same key in its own database.
 const RELAY_LOCK_KEY = 727_001;
 
+// The relay's statements, prepared once on its connection (see queryPrepared): every
+// wake-up runs one of them. The CTE's UPDATE and the SELECT see the same snapshot: the acked
+// rows still look unpublished to the SELECT, hence the id exclusion.
+const SELECT_NEXT = `SELECT id, topic, message_key, envelope::text AS envelope, headers
+     FROM outbox WHERE published_at IS NULL AND id <> ALL($2::bigint[])
+    ORDER BY id LIMIT $1`;
+const SELECT_UNPUBLISHED = { name: 'relay-select', text: SELECT_NEXT };
+const MARK_AND_SELECT = {
+  name: 'relay-mark-and-select',
+  text: `WITH marked AS (UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($2::bigint[])) ${SELECT_NEXT}`,
+};
+const MARK_PUBLISHED = {
+  name: 'relay-mark',
+  text: 'UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])',
+};
+
 /**
  * Publishes committed outbox rows to Kafka in id order, then marks them. At-least-once: a
  * crash after the broker's ack and before the mark re-sends the batch, which consumers
@@ -168,15 +184,10 @@ export class OutboxRelay {
   private async publishBatch(client: pg.Client): Promise<number> {
     const acked = this.ackedUnmarked;
     const together = acked.length > 0 && this.markWithSelect;
-    // The CTE's UPDATE and the SELECT see the same snapshot: the acked rows still look
-    // unpublished to the SELECT, hence the id exclusion.
-    const { rows } = await client.query<OutboxRow>(
-      `${together ? 'WITH marked AS (UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($2::bigint[])) ' : ''}
-       SELECT id, topic, message_key, envelope::text AS envelope, headers
-         FROM outbox WHERE published_at IS NULL AND id <> ALL($2::bigint[])
-        ORDER BY id LIMIT $1`,
-      [this.batchSize, acked],
-    );
+    const { rows } = await client.query<OutboxRow>({
+      ...(together ? MARK_AND_SELECT : SELECT_UNPUBLISHED),
+      values: [this.batchSize, acked],
+    });
     if (together) {
       this.opts.metrics?.published(acked.length);
       this.ackedUnmarked = [];
@@ -220,10 +231,7 @@ export class OutboxRelay {
   }
 
   private async mark(client: pg.Client, ids: string[]): Promise<void> {
-    await client.query(
-      'UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])',
-      [ids],
-    );
+    await client.query({ ...MARK_PUBLISHED, values: [ids] });
     this.opts.metrics?.published(ids.length);
   }
 

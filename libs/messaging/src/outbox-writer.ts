@@ -10,6 +10,7 @@ import {
 import type { EntityManager } from 'typeorm';
 
 import { eventIdFor } from './event-ids.js';
+import { queryPrepared, type PreparedStatement } from './prepared.js';
 import { publishTraceparent } from './tracing.js';
 
 export interface NewEvent<K extends EventType> {
@@ -39,15 +40,12 @@ export async function appendToOutbox<K extends EventType>(
   validateEnvelope(envelopeAt(event, 1));
 
   // Takes (and keeps until commit) the stream's counter row lock: see the migration.
-  const [row] = await manager.query<[{ last_sequence: number }]>(
-    `INSERT INTO outbox_streams (topic, aggregate_id, last_sequence) VALUES ($1, $2, 1)
-     ON CONFLICT (topic, aggregate_id)
-     DO UPDATE SET last_sequence = outbox_streams.last_sequence + 1
-     RETURNING last_sequence`,
-    [topicOf(event.eventType), event.aggregateId],
-  );
-  const envelope = envelopeAt(event, row.last_sequence);
-  await manager.query(INSERT_OUTBOX_ROW, outboxValues(envelope, event.traceparent));
+  const [row] = await queryPrepared<{ last_sequence: number }>(manager, NEXT_SEQUENCE, [
+    topicOf(event.eventType),
+    event.aggregateId,
+  ]);
+  const envelope = envelopeAt(event, row!.last_sequence);
+  await queryPrepared(manager, INSERT_OUTBOX_ROW, outboxValues(envelope, event.traceparent));
   return envelope;
 }
 
@@ -74,7 +72,18 @@ export const outboxParameters = (first: number): string[] =>
   OUTBOX_COLUMN_TYPES.map(([, type], i) => `$${first + i}::${type}`);
 
 /** appendToOutbox's row insert (built once, when the module loads). */
-const INSERT_OUTBOX_ROW = `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (${outboxParameters(1).join(', ')})`;
+const INSERT_OUTBOX_ROW: PreparedStatement = {
+  name: 'outbox-insert-row',
+  text: `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (${outboxParameters(1).join(', ')})`,
+};
+
+const NEXT_SEQUENCE: PreparedStatement = {
+  name: 'outbox-next-sequence',
+  text: `INSERT INTO outbox_streams (topic, aggregate_id, last_sequence) VALUES ($1, $2, 1)
+     ON CONFLICT (topic, aggregate_id)
+     DO UPDATE SET last_sequence = outbox_streams.last_sequence + 1
+     RETURNING last_sequence`,
+};
 
 /** The envelope of `event` at `sequence` of its stream. */
 export function envelopeAt<K extends EventType>(
