@@ -10,7 +10,8 @@
  * --b14 (run B14 in quick mode too, with 50k orders); --b14-orders N; --skip B7,B13,...;
  * --b13-events N (B13 first fills both topics up to N records: 30k quick, 200k full);
  * --cluster (quick mode: B4 and B8 again on three Kafka nodes, as the full mode always does;
- * --skip CLUSTER leaves them out).
+ * --skip CLUSTER leaves them out); --fixed-rates 30,60 (after B4: CPU, commits and statements
+ * per order at these fixed rates, the figures to compare levers by; --skip FIXED leaves them out).
  */
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -23,7 +24,7 @@ import { ADMIN_TOKEN_DEFAULT, projectRoot, startStack, type Stack } from '@app/d
 import pg from 'pg';
 
 import { runB1, type B1Result } from './src/b1-raw-tx.js';
-import { runB4, type B4Result, b4Trial } from './src/b4-throughput.js';
+import { runB4, type B4Result, type TrialResult, b4Trial } from './src/b4-throughput.js';
 import { runB7, type B7Result } from './src/b7-relay.js';
 import { runB8, type B8Result } from './src/b8-latency.js';
 import { runB12 } from './src/b12-outage.js';
@@ -62,6 +63,7 @@ const { values } = parseArgs({
     'b14-orders': { type: 'string' },
     'b13-events': { type: 'string' },
     skip: { type: 'string', default: '' },
+    'fixed-rates': { type: 'string', default: '30,60' },
   },
 });
 
@@ -466,6 +468,32 @@ async function main(): Promise<void> {
     );
   }
   const b4Rate = b4?.best?.completedPerSecond ?? null;
+
+  // ---- CPU per order at fixed rates (a lever's verdict: B4's search stops at different
+  // rates from run to run, and below saturation CPU per order depends on the rate) ----------
+  const fixedRates = values['fixed-rates']
+    .split(',')
+    .map(Number)
+    .filter((r) => r > 0);
+  if (!skip.has('FIXED') && fixedRates.length > 0) {
+    const fixed: TrialResult[] = [];
+    for (const rate of fixedRates) {
+      const t = await phase(`CPU per order at a fixed ${rate}/s`, () =>
+        b4Trial(sut, rate, CFG.b4TrialSeconds, CFG.b4Drain, `${tag}-fixed`),
+      );
+      fixed.push(t);
+      const perProcess = Object.entries(t.cpuMsPerOrder)
+        .filter(([name]) => name !== 'total')
+        .map(([name, ms]) => `${name} ${ms.toFixed(1)}`)
+        .join(', ');
+      say(
+        `fixed ${rate}/s (${t.pass ? 'kept up' : t.why}): ${t.cpuMsPerOrder.total?.toFixed(1) ?? '?'} ms CPU per order (${perProcess}); ` +
+          `commits per order ${perOrder(t.commitsPerOrder)}; statements per order ${perOrder(t.statementsPerOrder)}; POST p99 ${t.postP99Ms.toFixed(0)} ms`,
+      );
+      await sleep(1000);
+    }
+    details.fixedRates = fixed;
+  }
 
   // ---- B8 -------------------------------------------------------------------------------
   const B8_TARGET = { kind: 'max-ratio', value: 3, text: 'p99 <= 3 x bare' } as const;
