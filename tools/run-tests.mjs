@@ -18,17 +18,52 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
+/** What runs now (a tier's vitest, the nemesis), and the shared infrastructure once started. */
+const children = new Set();
+let infraChild;
+// Interrupted (SIGTERM to this pid, Ctrl-C, a closed terminal), `npm test` passes SIGTERM to
+// what it runs (vitest and the nemesis stop what they started, by pid, on their way out),
+// waits for them, stops the shared infrastructure and exits: nothing it started outlives it.
+// A second signal exits at once.
+let interrupted = false;
+for (const [name, number] of [
+  ['SIGTERM', 15],
+  ['SIGINT', 2],
+  ['SIGHUP', 1],
+]) {
+  process.on(name, () => {
+    if (interrupted) process.exit(128 + number);
+    interrupted = true;
+    console.error(`\n=== ${name}: stopping what npm test started`);
+    const exited = [...children].map((child) => exitOf(child));
+    for (const child of children) child.kill('SIGTERM');
+    void Promise.all(exited)
+      .then(() => (infraChild ? stopInfra(infraChild) : undefined))
+      .finally(() => process.exit(128 + number));
+  });
+}
+
+function exitOf(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
 /**
  * Runs a command to its end. With `limitMs`, a command still running then gets SIGTERM (by
  * its pid; the nemesis then stops what it started and exits), and SIGKILL a minute later.
  */
 function run(cmd, args, env = {}, limitMs = undefined) {
+  // Once interrupted, nothing new starts (the main flow goes on while the handler stops).
+  if (interrupted) return Promise.resolve(130);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, ...env },
     });
+    children.add(child);
     const timers = [];
     if (limitMs !== undefined) {
       timers.push(
@@ -40,6 +75,7 @@ function run(cmd, args, env = {}, limitMs = undefined) {
       );
     }
     child.on('exit', (code, signal) => {
+      children.delete(child);
       for (const timer of timers) clearTimeout(timer);
       resolve(code ?? (signal ? 1 : 0));
     });
@@ -47,6 +83,7 @@ function run(cmd, args, env = {}, limitMs = undefined) {
 }
 
 async function check(name, cmd, args, limitMs = undefined) {
+  if (interrupted) return false;
   const started = Date.now();
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
   const code = await run(cmd, args, {}, limitMs);
@@ -58,18 +95,20 @@ async function check(name, cmd, args, limitMs = undefined) {
 }
 
 async function vitest(name, projects, env = {}) {
+  if (interrupted) return;
   const started = Date.now();
   const out = join(results, `${name}.json`);
+  // vitest itself, not through npx: a signal sent to the child must reach vitest.
   const args = [
-    'vitest',
+    join(root, 'node_modules/vitest/vitest.mjs'),
     'run',
     ...projects.flatMap((p) => ['--project', p]),
     '--reporter=default',
     '--reporter=json',
     `--outputFile=${out}`,
   ];
-  console.log(`\n=== ${name}: npx ${args.join(' ')}`);
-  const code = await run('npx', args, env);
+  console.log(`\n=== ${name}: vitest ${args.slice(1).join(' ')}`);
+  const code = await run(process.execPath, args, env);
   let p = 0;
   let f = 0;
   if (existsSync(out)) {
@@ -100,6 +139,7 @@ function startInfra() {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
+    infraChild = child;
     let buffer = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
@@ -113,13 +153,20 @@ function startInfra() {
   });
 }
 
+/** Stops the infrastructure once, however often it is asked (a signal and the main flow). */
+const stopping = new WeakMap();
 function stopInfra(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.removeAllListeners('exit');
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  if (!stopping.has(child))
+    stopping.set(
+      child,
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.removeAllListeners('exit');
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+    );
+  return stopping.get(child);
 }
 
 const started = Date.now();

@@ -1,4 +1,4 @@
-import { startInfra, type Infra } from '@app/devstack';
+import { PidRegistry, startInfra, type Infra } from '@app/devstack';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -17,6 +17,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Several projects (int, e2e) list this setup; within one vitest process they share it.
   const shared = globalThis as { __orderlogInfra?: Promise<Infra> };
   const first = !shared.__orderlogInfra;
+  // Interrupted (SIGTERM, Ctrl-C), vitest exits without its teardown: what this run started
+  // still gets its stop signal, by pid, as the process exits.
+  PidRegistry.stopEverythingAtExit();
   shared.__orderlogInfra ??= startInfra({
     profile: 'test',
     log: (line) => console.log(`[infra] ${line}`),

@@ -18,6 +18,8 @@ export interface PidRecord {
 
 /** Every registry of this process, so a last-resort handler can stop what each started. */
 const live = new Set<PidRegistry>();
+let exitHooked = false;
+let signalsHooked = false;
 
 export class PidRegistry {
   private readonly dir: string;
@@ -29,6 +31,33 @@ export class PidRegistry {
     this.dir = join(runDirectory, 'pids');
     mkdirSync(this.dir, { recursive: true });
     live.add(this);
+  }
+
+  /**
+   * For a process that starts stacks but may end without stopping them (a test runner:
+   * vitest answers SIGTERM and Ctrl-C with process.exit, so no global teardown runs):
+   * when the process exits, everything its registries recorded and did not stop yet gets its
+   * stop signal by pid, so it shuts down by itself instead of outliving the process. Exit
+   * handlers cannot wait; after a normal teardown nothing is left to signal.
+   */
+  static stopEverythingAtExit(opts: { exitOnSignals?: boolean } = {}): void {
+    if (!exitHooked) {
+      exitHooked = true;
+      process.on('exit', () => {
+        for (const registry of live) registry.signalRunning();
+      });
+    }
+    // A process that would otherwise die of the signal without an 'exit' event (a vitest
+    // worker, which its runner stops with SIGTERM) exits instead, so the hook above runs.
+    if (opts.exitOnSignals && !signalsHooked) {
+      signalsHooked = true;
+      for (const [name, number] of [
+        ['SIGTERM', 15],
+        ['SIGINT', 2],
+        ['SIGHUP', 1],
+      ] as const)
+        process.on(name, () => process.exit(128 + number));
+    }
   }
 
   /** Stops what every registry of this process started (see stopAll). */
@@ -93,6 +122,16 @@ export class PidRegistry {
       this.forget(entry.name);
     }
     return reaped;
+  }
+
+  /**
+   * Sends every process still recorded in this registry's folder its stop signal, no
+   * waiting: also those a worker of this process recorded there (an e2e spec restarting a
+   * service), which stopAll() leaves to their own launcher.
+   */
+  signalRunning(): void {
+    for (const entry of this.list())
+      if (isOurs(entry)) signal(entry.pid, entry.stopSignal ?? 'SIGTERM');
   }
 
   /**

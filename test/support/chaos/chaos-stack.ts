@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '@app/contracts';
 import {
   ADMIN_TOKEN_DEFAULT,
+  PidRegistry,
   SERVICES,
   freePort,
   projectRoot,
@@ -96,6 +97,9 @@ export async function startChaosStack(opts: ChaosStackOptions): Promise<ChaosSta
   const env = Object.fromEntries(
     SERVICES.map((s) => [s.name, { PGOPTIONS: DURABLE_COMMITS, ...opts.env?.[s.name] }]),
   );
+  // Its runner stopped (SIGTERM, Ctrl-C), this worker exits and its stack gets its stop
+  // signals by pid on the way out, instead of outliving the run.
+  PidRegistry.stopEverythingAtExit({ exitOnSignals: true });
   const stack = await startStack({
     profile: 'test',
     ports,
