@@ -15,10 +15,12 @@ const CONSUMER_LOCK_SPACE = 727_002;
 export async function lockInOrder(manager: EntityManager, keys: Iterable<string>): Promise<void> {
   const ids = [...new Set([...keys].map(hash32))].sort((a, b) => a - b);
   if (ids.length === 0) return;
-  // unnest() yields the array in order and the function runs per row in that order.
+  // unnest() yields the array in order and the function runs per row in that order. The
+  // array goes as its text literal (integers need no quoting): pg would quote and escape
+  // each element in JS, for every key of a chunk.
   await manager.query('SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int[]) AS k', [
     CONSUMER_LOCK_SPACE,
-    ids,
+    `{${ids.join(',')}}`,
   ]);
 }
 
