@@ -56,7 +56,7 @@ export class BatchProcessor {
       const chunk = messages.slice(i, i + size);
       const result = await this.opts.applier.apply(topic, partition, chunk);
       if (result.ok) {
-        for (const outcome of result.outcomes) this.count(topic, outcome);
+        this.countAll(topic, result.outcomes);
       } else if (size > 1) {
         m.sharedTransactionFallbacks.labels(this.opts.groupId).inc();
         this.opts.log.debug(
@@ -101,7 +101,14 @@ export class BatchProcessor {
     return false;
   }
 
-  private count(topic: string, outcome: string): void {
-    m.consumed.labels(this.opts.groupId, topic, outcome).inc();
+  private count(topic: string, outcome: string, n = 1): void {
+    m.consumed.labels(this.opts.groupId, topic, outcome).inc(n);
+  }
+
+  /** One counter update per outcome of a chunk, not one per record. */
+  private countAll(topic: string, outcomes: readonly string[]): void {
+    const counts = new Map<string, number>();
+    for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    for (const [outcome, n] of counts) this.count(topic, outcome, n);
   }
 }

@@ -23,7 +23,9 @@ const LOCK_IN_ORDER: PreparedStatement = {
 export async function lockInOrder(manager: EntityManager, keys: Iterable<string>): Promise<void> {
   const ids = [...new Set([...keys].map(hash32))].sort((a, b) => a - b);
   if (ids.length === 0) return;
-  await queryPrepared(manager, LOCK_IN_ORDER, [CONSUMER_LOCK_SPACE, ids]);
+  // The array goes as its text literal (integers need no quoting): pg would quote and
+  // escape each element in JS, for every key of a chunk.
+  await queryPrepared(manager, LOCK_IN_ORDER, [CONSUMER_LOCK_SPACE, `{${ids.join(',')}}`]);
 }
 
 /** FNV-1a, as a signed 32-bit integer (PostgreSQL's int4). */

@@ -31,7 +31,8 @@ const UPSERT_VIEWS = `INSERT INTO order_views (${ORDER_VIEW_FIELDS.map(column).j
 export class ViewChunkStore {
   /**
    * The views of these orders with the events parked for them, row-locked until the
-   * transaction ends, in one query. Orders without a view have nothing parked either: a view
+   * transaction ends, in one query. The ids go as one JSON array (pg escapes a text array's
+   * elements one by one in JS). Orders without a view have nothing parked either: a view
    * row is created before anything parks for it.
    */
   async load(manager: EntityManager, orderIds: string[]): Promise<Map<string, LoadedOrder>> {
@@ -40,9 +41,10 @@ export class ViewChunkStore {
               (SELECT coalesce(jsonb_agg(jsonb_build_object(
                         'stream', p.stream, 'sequence', p.sequence, 'envelope', p.envelope)), '[]')
                  FROM parked_events p WHERE p.order_id = v.order_id) AS "parked"
-         FROM order_views v WHERE v.order_id = ANY($1::uuid[])
+         FROM order_views v
+        WHERE v.order_id = ANY(ARRAY(SELECT json_array_elements_text($1::json)::uuid))
         ORDER BY v.order_id FOR UPDATE OF v`,
-      [orderIds],
+      [JSON.stringify(orderIds)],
     );
     const loaded = new Map<string, LoadedOrder>();
     for (const { parked, ...row } of rows) {

@@ -5,24 +5,28 @@ export class CustomerTotals {
   readonly summaries = new Map<string, SummaryDelta>();
   readonly amounts = new Map<string, { customerId: string } & AmountDelta>();
 
+  // The sums are updated in place: a rebuild adds one change per event, and a copy per
+  // event was a measurable share of its allocations.
   add(customerId: string, summary: SummaryDelta, amount: AmountDelta | undefined): void {
-    // An event without counter changes creates no summary row, as if written one by one.
-    if (Object.keys(summary).length > 0) {
-      const sum: SummaryDelta = { ...this.summaries.get(customerId) };
-      for (const [k, v] of Object.entries(summary) as [keyof SummaryDelta, number][]) {
-        sum[k] = (sum[k] ?? 0) + v;
+    let sum: SummaryDelta | undefined;
+    for (const k in summary) {
+      const key = k as keyof SummaryDelta;
+      // An event without counter changes creates no summary row, as if written one by one.
+      if (!sum) {
+        sum = this.summaries.get(customerId);
+        if (!sum) this.summaries.set(customerId, (sum = {}));
       }
-      this.summaries.set(customerId, sum);
+      sum[key] = (sum[key] ?? 0) + summary[key]!;
     }
     if (amount) {
       const key = JSON.stringify([customerId, amount.currency]);
       const known = this.amounts.get(key);
-      this.amounts.set(key, {
-        customerId,
-        currency: amount.currency,
-        authorized: (known?.authorized ?? 0) + amount.authorized,
-        refunded: (known?.refunded ?? 0) + amount.refunded,
-      });
+      if (known) {
+        known.authorized += amount.authorized;
+        known.refunded += amount.refunded;
+      } else {
+        this.amounts.set(key, { customerId, ...amount });
+      }
     }
   }
 }

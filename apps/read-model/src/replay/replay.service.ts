@@ -167,14 +167,20 @@ export class ReplayService {
     rebuilding = scratch(target);
     await Promise.all([this.live.resumeConsuming(target), rebuilding.start()]);
     await this.until(admin, [this.live.groupId, group], target);
-    await Promise.all([this.live.stopConsuming(), rebuilding.stop()]);
     this.status.behind = 0;
 
+    // Both groups stand at the target and apply nothing more (stopAt pauses a partition at
+    // it), so the views can be compared while the consumers leave their groups: a leave
+    // waits out a fetch's long poll (up to 500 ms) and changes no row.
+    // Both are awaited whatever happens: a failed checksum must not leave a consumer leaving.
     this.status.phase = 'comparing';
-    const [live, rebuilt] = await Promise.all([
-      viewsChecksum(this.dataSource),
-      viewsChecksum(this.dataSource, SCRATCH),
+    const [checksums, stopped] = await Promise.allSettled([
+      Promise.all([viewsChecksum(this.dataSource), viewsChecksum(this.dataSource, SCRATCH)]),
+      Promise.all([this.live.stopConsuming(), rebuilding.stop()]),
     ]);
+    if (stopped.status === 'rejected') throw stopped.reason;
+    if (checksums.status === 'rejected') throw checksums.reason;
+    const [live, rebuilt] = checksums.value;
     Object.assign(this.status, {
       liveChecksum: live.checksum,
       rebuiltChecksum: rebuilt.checksum,
