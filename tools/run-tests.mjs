@@ -54,9 +54,11 @@ function exitOf(child) {
  * Runs a command to its end. With `limitMs`, a command still running then gets SIGTERM (by
  * its pid; the nemesis then stops what it started and exits), and SIGKILL a minute later.
  */
+/** Once interrupted, the main flow stops here for good: the handler stops and exits. */
+const halted = () => new Promise(() => undefined);
+
 function run(cmd, args, env = {}, limitMs = undefined) {
-  // Once interrupted, nothing new starts (the main flow goes on while the handler stops).
-  if (interrupted) return Promise.resolve(130);
+  if (interrupted) return halted();
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: root,
@@ -83,7 +85,7 @@ function run(cmd, args, env = {}, limitMs = undefined) {
 }
 
 async function check(name, cmd, args, limitMs = undefined) {
-  if (interrupted) return false;
+  if (interrupted) return halted();
   const started = Date.now();
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
   const code = await run(cmd, args, {}, limitMs);
@@ -95,7 +97,7 @@ async function check(name, cmd, args, limitMs = undefined) {
 }
 
 async function vitest(name, projects, env = {}) {
-  if (interrupted) return;
+  if (interrupted) return halted();
   const started = Date.now();
   const out = join(results, `${name}.json`);
   // vitest itself, not through npx: a signal sent to the child must reach vitest.
@@ -130,6 +132,7 @@ async function vitest(name, projects, env = {}) {
 
 /** Starts the launcher's infra profile and resolves with its brokers and admin URL. */
 function startInfra() {
+  if (interrupted) return halted();
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

@@ -253,6 +253,7 @@ async function reapOrphanedRuns(parent: string, log: (line: string) => void): Pr
     for (const stale of await orphan.reapStale()) {
       log(`stopped ${stale.name} (pid ${stale.pid}) left running by an interrupted test run`);
     }
+    orphan.close();
     rmSync(join(parent, name), { recursive: true, force: true });
   }
 }

@@ -109,6 +109,15 @@ export class PidRegistry {
       });
   }
 
+  /**
+   * Done with this registry without stopping anything (one opened only to reap another run's
+   * leftovers): the exit hook no longer signals what its folder lists.
+   */
+  close(): void {
+    this.closed = true;
+    live.delete(this);
+  }
+
   /** Kills what a crashed earlier run of this profile left behind; returns what it reaped. */
   async reapStale(only: (entry: PidRecord) => boolean = () => true): Promise<PidRecord[]> {
     const reaped: PidRecord[] = [];
@@ -131,7 +140,11 @@ export class PidRegistry {
    */
   signalRunning(): void {
     for (const entry of this.list())
-      if (isOurs(entry)) signal(entry.pid, entry.stopSignal ?? 'SIGTERM');
+      if (isOurs(entry)) {
+        signal(entry.pid, entry.stopSignal ?? 'SIGTERM');
+        // A process a chaos test froze (SIGSTOP) only gets the signal once it runs again.
+        signal(entry.pid, 'SIGCONT');
+      }
   }
 
   /**
