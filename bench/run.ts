@@ -477,20 +477,26 @@ async function main(): Promise<void> {
     .filter((r) => r > 0);
   if (!skip.has('FIXED') && fixedRates.length > 0) {
     const fixed: TrialResult[] = [];
-    for (const rate of fixedRates) {
-      const t = await phase(`CPU per order at a fixed ${rate}/s`, () =>
-        b4Trial(sut, rate, CFG.b4TrialSeconds, CFG.b4Drain, `${tag}-fixed`),
-      );
-      fixed.push(t);
-      const perProcess = Object.entries(t.cpuMsPerOrder)
-        .filter(([name]) => name !== 'total')
-        .map(([name, ms]) => `${name} ${ms.toFixed(1)}`)
-        .join(', ');
-      say(
-        `fixed ${rate}/s (${t.pass ? 'kept up' : t.why}): ${t.cpuMsPerOrder.total?.toFixed(1) ?? '?'} ms CPU per order (${perProcess}); ` +
-          `commits per order ${perOrder(t.commitsPerOrder)}; statements per order ${perOrder(t.statementsPerOrder)}; POST p99 ${t.postP99Ms.toFixed(0)} ms`,
-      );
-      await sleep(1000);
+    // A failed trial must not cost the rows after it (B8-B14 and the report).
+    try {
+      for (const rate of fixedRates) {
+        const t = await phase(`CPU per order at a fixed ${rate}/s`, () =>
+          b4Trial(sut, rate, CFG.b4TrialSeconds, CFG.b4Drain, `${tag}-fixed`),
+        );
+        fixed.push(t);
+        const perProcess = Object.entries(t.cpuMsPerOrder)
+          .filter(([name]) => name !== 'total')
+          .map(([name, ms]) => `${name} ${ms.toFixed(1)}`)
+          .join(', ');
+        say(
+          `fixed ${rate}/s (${t.pass ? 'kept up' : t.why}): ${t.cpuMsPerOrder.total?.toFixed(1) ?? '?'} ms CPU per order (${perProcess}); ` +
+            `commits per order ${perOrder(t.commitsPerOrder)}; statements per order ${perOrder(t.statementsPerOrder)}; POST p99 ${t.postP99Ms.toFixed(0)} ms`,
+        );
+        await sleep(1000);
+      }
+    } catch (e) {
+      say(`fixed rates: not finished: ${errorText(e)}`);
+      details.fixedRatesError = errorText(e);
     }
     details.fixedRates = fixed;
   }
