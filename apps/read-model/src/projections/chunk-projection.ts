@@ -15,9 +15,10 @@ import { ViewStore } from './view-store.js';
  * The views' handlers, set-based: the runtime still writes every record's inbox row and
  * calls a handler only for new ones, but the handler only collects the event; once per
  * transaction (beforeCommit) the chunk's orders are loaded in one query, the events folded
- * in memory in log order with the same fold as projectEvent, and each table written with
- * one statement. A rebuild uses these routes: they produce the same rows as the
- * per-record handlers (ADR 0006) at a fraction of the statements.
+ * in memory in log order with the same fold, and each table written with one statement.
+ * The live views and a rebuild both use these routes; they produce the same rows as one
+ * record per transaction (ADR 0006; the per-record oracle in test/support/read-model) at a
+ * fraction of the statements.
  */
 export function chunkProjectionRoutes(): EventRoutes {
   const store = new ViewStore();
@@ -52,7 +53,7 @@ export function chunkProjectionRoutes(): EventRoutes {
   return new Map([...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES].map((type) => [type, route]));
 }
 
-/** An unparked event, decoded again from its stored form as ViewStore.unpark does. */
+/** An unparked event, decoded again from its stored form, as a record is. */
 function reread(event: DomainEvent): DomainEvent {
   const decoded = decodeEvent(Buffer.from(JSON.stringify(event)));
   if (!decoded.ok) throw new Error(`parked event no longer decodes: ${decoded.detail}`);
