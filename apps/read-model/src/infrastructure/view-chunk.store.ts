@@ -28,16 +28,13 @@ const UPSERT_VIEWS: PreparedStatement = {
     .map((f) => `${column(f)} = EXCLUDED.${column(f)}`)
     .join(', ')}`,
 };
-const LOAD_VIEWS: PreparedStatement = {
-  name: 'views-load-locked',
-  text: `SELECT ${selectOrderViewColumns('v')},
+const LOAD_VIEWS = `SELECT ${selectOrderViewColumns('v')},
           (SELECT coalesce(jsonb_agg(jsonb_build_object(
                     'stream', p.stream, 'sequence', p.sequence, 'envelope', p.envelope)), '[]')
              FROM parked_events p WHERE p.order_id = v.order_id) AS "parked"
      FROM order_views v
     WHERE v.order_id = ANY(ARRAY(SELECT json_array_elements_text($1::json)::uuid))
-    ORDER BY v.order_id FOR UPDATE OF v`,
-};
+    ORDER BY v.order_id FOR UPDATE OF v`;
 const PARK: PreparedStatement = {
   name: 'views-park',
   text: `INSERT INTO parked_events (order_id, stream, sequence, envelope)
@@ -64,7 +61,10 @@ export class ViewChunkStore {
    * row is created before anything parks for it.
    */
   async load(manager: EntityManager, orderIds: string[]): Promise<Map<string, LoadedOrder>> {
-    const rows = await queryPrepared<Record<string, unknown>>(manager, LOAD_VIEWS, [
+    // Not prepared: PostgreSQL would soon keep a generic plan for it, and a rebuild's fresh
+    // scratch table has no statistics, so that plan scans the whole (growing) table for
+    // every chunk. Planned per call, it finds the orders by key.
+    const rows = await manager.query<Record<string, unknown>[]>(LOAD_VIEWS, [
       JSON.stringify(orderIds),
     ]);
     const loaded = new Map<string, LoadedOrder>();
