@@ -1,4 +1,11 @@
-import { decodeEvent, streamOf, type DomainEvent, type EventStream } from '@app/contracts';
+import {
+  decodeEvent,
+  ORDER_EVENT_TYPES,
+  PAYMENT_EVENT_TYPES,
+  streamOf,
+  type DomainEvent,
+  type EventStream,
+} from '@app/contracts';
 import type { EventRoute, EventRoutes } from '@app/messaging';
 import type { EntityManager } from 'typeorm';
 
@@ -128,17 +135,7 @@ export function perRecordRoutes(): EventRoutes {
     lockKeys: (event) => [`order:${event.aggregateId}`],
     beforeCommit: (manager) => store.writeTotals(manager),
   };
-  return new Map(
-    [
-      'OrderCreated',
-      'OrderApproved',
-      'OrderRejected',
-      'OrderCancelled',
-      'PaymentAuthorized',
-      'PaymentRejected',
-      'PaymentRefunded',
-    ].map((type) => [type, route] as const),
-  );
+  return new Map([...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES].map((type) => [type, route]));
 }
 
 export type ProjectionOutcome = 'applied' | 'stale' | 'parked';
