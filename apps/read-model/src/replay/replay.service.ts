@@ -13,7 +13,7 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Kafka, type Admin } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import { VIEW_TABLES, viewTablesDdl } from '../infrastructure/view-tables.ddl.js';
 import { chunkProjectionRoutes } from '../projections/chunk-projection.js';
@@ -24,6 +24,14 @@ const SCRATCH = 'rebuild';
 /** Records folded per transaction by a rebuild (at most one fetched batch of a partition). */
 const REBUILD_CHUNK = 2000;
 const RETIRED = 'retired_views';
+const SENTINEL = 'unlogged_sentinel';
+
+/** Fails when PostgreSQL went through crash recovery since the rebuild began (see rebuild()). */
+async function assertNoCrashSince(manager: EntityManager): Promise<void> {
+  const rows = await manager.query<unknown[]>(`SELECT 1 FROM "${SCRATCH}".${SENTINEL}`);
+  if (rows.length !== 1)
+    throw new Error('PostgreSQL recovered from a crash during the rebuild; run it again');
+}
 
 /**
  * Re-processing as an operation (the seed's "core of recovery"), while the API keeps
@@ -122,6 +130,11 @@ export class ReplayService {
       await m.query(
         `CREATE UNLOGGED TABLE "${SCRATCH}".inbox (LIKE public.inbox INCLUDING DEFAULTS, PRIMARY KEY (consumer, event_id))`,
       );
+      // PostgreSQL empties unlogged tables when it recovers from a crash: the consumer would
+      // go on with an empty inbox, and a later copy of an event it had already applied (a
+      // relay re-send) would be applied again. This row is gone then too, and the rebuild
+      // fails instead of comparing or swapping in views that count an event twice.
+      await m.query(`CREATE UNLOGGED TABLE "${SCRATCH}".${SENTINEL} AS SELECT 1 AS intact`);
     });
     // The live consumer's own definition (topics, inbox, dead-letter routing), in a group of
     // its own, with the set-based handlers: a transaction folds a whole chunk of records
@@ -175,7 +188,9 @@ export class ReplayService {
     // Both are awaited whatever happens: a failed checksum must not leave a consumer leaving.
     this.status.phase = 'comparing';
     const [checksums, stopped] = await Promise.allSettled([
-      Promise.all([viewsChecksum(this.dataSource), viewsChecksum(this.dataSource, SCRATCH)]),
+      assertNoCrashSince(this.dataSource.manager).then(() =>
+        Promise.all([viewsChecksum(this.dataSource), viewsChecksum(this.dataSource, SCRATCH)]),
+      ),
       Promise.all([this.live.stopConsuming(), rebuilding.stop()]),
     ]);
     if (stopped.status === 'rejected') throw stopped.reason;
@@ -200,6 +215,8 @@ export class ReplayService {
 
   private async swap(): Promise<void> {
     await this.dataSource.transaction(async (m) => {
+      await assertNoCrashSince(m);
+      await m.query(`DROP TABLE "${SCRATCH}".${SENTINEL}`);
       await m.query(`DROP TABLE "${SCRATCH}".inbox`);
       await m.query(`DROP SCHEMA IF EXISTS "${RETIRED}" CASCADE`);
       await m.query(`CREATE SCHEMA "${RETIRED}"`);
