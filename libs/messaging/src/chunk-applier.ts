@@ -5,9 +5,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ConsumerHooks } from './consumer-hooks.js';
 import { classifyFailure, reasonOf } from './errors.js';
 import type { EventContext, EventRoute, EventRoutes } from './event-route.js';
-import { recordAllInInbox } from './inbox.js';
+import { freshIds, inboxInsert } from './inbox.js';
 import { messagingMetrics as m } from './metrics.js';
-import { lockInOrder } from './ordered-locks.js';
+import { lockStatement } from './ordered-locks.js';
+import { inPipelinedTransaction, type OpeningStatement } from './pipelined-transaction.js';
 import { inConsumerSpan } from './tracing.js';
 
 export type Applied = 'applied' | 'duplicate' | 'skipped';
@@ -59,29 +60,33 @@ export class ChunkApplier {
     if (handled.length === 0) return { ok: true, outcomes: records.map(() => 'skipped') };
     let outcomes: Applied[];
     try {
-      outcomes = await this.opts.dataSource.transaction(async (manager) => {
-        await this.opts.hooks?.beginTransaction?.(manager);
-        await lockInOrder(
-          manager,
-          handled.flatMap((r) => r.route?.lockKeys?.(r.event) ?? []),
-        );
-        // Every inbox row of the chunk in one statement, before any handler: whether a record
-        // is new is decided exactly as one insert per record would (first occurrence wins).
-        const fresh = await recordAllInInbox(
-          manager,
-          this.opts.inboxName,
-          handled.map((r) => ({
-            envelope: r.event,
-            origin: { topic, partition, offset: r.message.offset },
-          })),
-        );
-        const done: Applied[] = [];
-        for (const record of records)
-          done.push(await this.applyOne(manager, topic, partition, record, fresh));
-        const finishers = new Set(handled.map((r) => r.route?.beforeCommit));
-        for (const beforeCommit of finishers) await beforeCommit?.(manager);
-        return done;
-      });
+      // BEGIN, the owner's settings, the locks on the contended keys of all records (in one
+      // order) and every inbox row of the chunk (whether a record is new is decided exactly
+      // as one insert per record would: first occurrence wins) leave in one write.
+      const locks = lockStatement(handled.flatMap((r) => r.route?.lockKeys?.(r.event) ?? []));
+      const inbox = inboxInsert(
+        this.opts.inboxName,
+        handled.map((r) => ({
+          envelope: r.event,
+          origin: { topic, partition, offset: r.message.offset },
+        })),
+      );
+      const opening: OpeningStatement[] = [...(this.opts.hooks?.openingStatements ?? [])];
+      if (locks) opening.push(locks);
+      if (inbox) opening.push(inbox);
+      outcomes = await inPipelinedTransaction(
+        this.opts.dataSource,
+        opening,
+        async (manager, rows) => {
+          const fresh = freshIds(rows.at(-1) ?? []);
+          const done: Applied[] = [];
+          for (const record of records)
+            done.push(await this.applyOne(manager, topic, partition, record, fresh));
+          const finishers = new Set(handled.map((r) => r.route?.beforeCommit));
+          for (const beforeCommit of finishers) await beforeCommit?.(manager);
+          return done;
+        },
+      );
     } catch (error) {
       const failure = classifyFailure(error);
       if (messages.length === 1) m.handlerFailures.labels(this.opts.groupId, failure).inc();

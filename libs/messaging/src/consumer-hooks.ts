@@ -1,5 +1,3 @@
-import type { EntityManager } from 'typeorm';
-
 export interface AppliedRecord {
   topic: string;
   partition: number;
@@ -19,8 +17,11 @@ export interface ConsumerHooks {
    * partition pauses there (a rebuild brings two groups to exactly the same position).
    */
   stopAt?(topic: string, partition: number): bigint | undefined;
-  /** The first statements of every transaction that applies records. */
-  beginTransaction?(manager: EntityManager): Promise<void>;
+  /**
+   * Statements (without parameters, e.g. `SET LOCAL search_path ...`) run right after BEGIN
+   * in every transaction that applies records, sent with it in the same write.
+   */
+  openingStatements?: readonly string[];
   /** A transaction that applied these records committed; their offsets are not committed yet. */
   afterCommit?(records: readonly AppliedRecord[]): void;
   /**

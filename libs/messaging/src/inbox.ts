@@ -17,26 +17,42 @@ const INSERT_INBOX_ROWS: PreparedStatement = {
      SELECT coalesce(json_agg(event_id), '[]') AS ids FROM fresh`,
 };
 
+export interface InboxRecord {
+  envelope: EventEnvelope;
+  origin: { topic: string; partition: number; offset: string };
+}
+
 /**
  * Records that `consumer` processed these events, in the caller's transaction, in one
  * statement, and returns the ids (lower case) of those it had not seen before; the caller
  * changes nothing for the others (a redelivery, a relay re-send, a replayed offset). A
- * concurrent duplicate waits on the primary key until the first commits. An id that appears twice in `records` is inserted once; the caller treats its
- * first occurrence as new and the others as duplicates.
+ * concurrent duplicate waits on the primary key until the first commits. An id that appears
+ * twice in `records` is inserted once; the caller treats its first occurrence as new and the
+ * others as duplicates.
  */
 export async function recordAllInInbox(
   manager: EntityManager,
   consumer: string,
-  records: readonly {
-    envelope: EventEnvelope;
-    origin: { topic: string; partition: number; offset: string };
-  }[],
+  records: readonly InboxRecord[],
 ): Promise<Set<string>> {
+  const insert = inboxInsert(consumer, records);
+  if (!insert) return new Set();
+  return freshIds(await queryPrepared<{ ids: string[] }>(manager, insert.statement, insert.values));
+}
+
+/**
+ * recordAllInInbox's statement, for a caller that sends it with others in one write
+ * (inPipelinedTransaction); `freshIds` reads its rows. Undefined when there is no record.
+ */
+export function inboxInsert(
+  consumer: string,
+  records: readonly InboxRecord[],
+): { statement: PreparedStatement; values: unknown[] } | undefined {
   // uuid compares case-insensitively in PostgreSQL: so do the keys here.
   const unique = new Map(
     records.map((r) => [r.envelope.eventId.toLowerCase(), r] as const).reverse(),
   );
-  if (unique.size === 0) return new Set();
+  if (unique.size === 0) return undefined;
   const rows = JSON.stringify(
     [...unique.values()].map((r) => ({
       event_id: r.envelope.eventId,
@@ -46,9 +62,10 @@ export async function recordAllInInbox(
       offset: r.origin.offset,
     })),
   );
-  const [{ ids }] = (await queryPrepared<{ ids: string[] }>(manager, INSERT_INBOX_ROWS, [
-    consumer,
-    rows,
-  ])) as [{ ids: string[] }];
-  return new Set(ids);
+  return { statement: INSERT_INBOX_ROWS, values: [consumer, rows] };
+}
+
+/** The new ids (lower case) in the inbox insert's rows. */
+export function freshIds(rows: readonly unknown[]): Set<string> {
+  return new Set((rows[0] as { ids: string[] } | undefined)?.ids ?? []);
 }

@@ -21,11 +21,22 @@ const LOCK_IN_ORDER: PreparedStatement = {
  * two unrelated keys wait for each other.
  */
 export async function lockInOrder(manager: EntityManager, keys: Iterable<string>): Promise<void> {
+  const locks = lockStatement(keys);
+  if (locks) await queryPrepared(manager, locks.statement, locks.values);
+}
+
+/**
+ * lockInOrder's statement, for a caller that sends it with others in one write
+ * (inPipelinedTransaction). Undefined when there is no key.
+ */
+export function lockStatement(
+  keys: Iterable<string>,
+): { statement: PreparedStatement; values: unknown[] } | undefined {
   const ids = [...new Set([...keys].map(hash32))].sort((a, b) => a - b);
-  if (ids.length === 0) return;
+  if (ids.length === 0) return undefined;
   // The array goes as its text literal (integers need no quoting): pg would quote and
   // escape each element in JS, for every key of a chunk.
-  await queryPrepared(manager, LOCK_IN_ORDER, [CONSUMER_LOCK_SPACE, `{${ids.join(',')}}`]);
+  return { statement: LOCK_IN_ORDER, values: [CONSUMER_LOCK_SPACE, `{${ids.join(',')}}`] };
 }
 
 /** FNV-1a, as a signed 32-bit integer (PostgreSQL's int4). */

@@ -73,6 +73,10 @@ export class PlatformModule implements OnApplicationShutdown {
             applicationName: opts.config.name,
             // The connections the warm-up opens stay open (pg closes idle ones above min).
             extra: {
+              // pg's pipeline mode: statements sent together leave in one write and are
+              // answered in order (the consumers' transaction openings; ADR 0009). Statements
+              // awaited one by one behave as without it. No cursors or streams in this mode.
+              pipeline: true,
               max: opts.poolSize ?? 10,
               min: Math.min(WARM_CONNECTIONS, opts.poolSize ?? 10),
             },

@@ -19,7 +19,8 @@ export async function openMessagingDatabase(prefix: string): Promise<MessagingDa
     url,
     migrations: [CreateMessagingTables1732500000000],
     // Room for ten concurrent writers plus the test's own probes.
-    extra: { max: 20 },
+    // pipeline: as the services' pools (PlatformModule), so specs run the same wire protocol.
+    extra: { max: 20, pipeline: true },
   });
   await dataSource.initialize();
   await dataSource.runMigrations();

@@ -81,7 +81,7 @@ describe('Set-based projection (the rebuild path)', () => {
     await db.dataSource.query(`CREATE SCHEMA "${schema}"`);
     for (const statement of viewTablesDdl(schema)) await db.dataSource.query(statement);
     const groupId = `it-views-${schema}-${randomUUID()}`;
-    // From the first transaction to the last commit: joining the group is not rebuilding.
+    // From the first batch to the last commit: joining the group is not rebuilding.
     let firstBegin = 0;
     let lastCommit = 0;
     const consumer = new EventConsumer({
@@ -95,10 +95,12 @@ describe('Set-based projection (the rebuild path)', () => {
       routes,
       maxRecordsPerTransaction: perTransaction,
       hooks: {
-        beginTransaction: async (m) => {
+        // Asked once per fetched batch, before its first transaction; stops nothing.
+        stopAt: () => {
           firstBegin ||= performance.now();
-          await m.query(`SET LOCAL search_path TO "${schema}", public`);
+          return undefined;
         },
+        openingStatements: [`SET LOCAL search_path TO "${schema}", public`],
         afterCommit: () => void (lastCommit = performance.now()),
       },
     });

@@ -150,9 +150,7 @@ export class ReplayService {
         perRecordTelemetry: false,
         hooks: {
           stopAt: stopAt && stopAtOffsets(stopAt),
-          beginTransaction: async (manager) => {
-            await manager.query(`SET LOCAL search_path TO "${SCRATCH}", public`);
-          },
+          openingStatements: [`SET LOCAL search_path TO "${SCRATCH}", public`],
         },
       });
 
