@@ -54,14 +54,14 @@ async function openTransaction(
   const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection
     ?.stream;
   stream?.cork?.();
-  let sent: Promise<pg.QueryResult>[];
+  let sent: Promise<pg.QueryResult<Record<string, unknown>>>[];
   try {
     sent = [
-      client.query('BEGIN'),
+      client.query<Record<string, unknown>>('BEGIN'),
       ...opening.map((s) =>
         typeof s === 'string'
-          ? client.query(s)
-          : client.query({ ...s.statement, values: [...s.values] }),
+          ? client.query<Record<string, unknown>>(s)
+          : client.query<Record<string, unknown>>({ ...s.statement, values: [...s.values] }),
       ),
     ];
   } finally {
@@ -70,7 +70,9 @@ async function openTransaction(
   const settled = await Promise.allSettled(sent);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
-  return settled.slice(1).map((s) => (s as PromiseFulfilledResult<pg.QueryResult>).value.rows);
+  return settled
+    .slice(1)
+    .map((s) => (s as PromiseFulfilledResult<pg.QueryResult<Record<string, unknown>>>).value.rows);
 }
 
 async function rollBack(client: pg.PoolClient, runner: QueryRunner): Promise<void> {
