@@ -52,14 +52,18 @@ export class PaymentEventsHandlers {
       return;
     }
     const now = this.clock.now();
-    await this.orders.update(manager, decision.order, now);
-    await appendToOutbox(manager, {
-      eventType: emits,
-      aggregateId: record.order.orderId,
-      payload: decision.event,
-      occurredAt: now,
-      correlationId: event.correlationId,
-      causationId: event.eventId,
-    });
+    // Started together, they leave in one write and run in this order (the transaction's
+    // connection is pipelined); if one fails, the transaction and both fail.
+    await Promise.all([
+      this.orders.update(manager, decision.order, now),
+      appendToOutbox(manager, {
+        eventType: emits,
+        aggregateId: record.order.orderId,
+        payload: decision.event,
+        occurredAt: now,
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+      }),
+    ]);
   }
 }

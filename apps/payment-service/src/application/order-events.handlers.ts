@@ -22,16 +22,22 @@ export class OrderEventsHandlers {
 
   async onOrderCreated(event: EventOf<'OrderCreated'>, manager: EntityManager): Promise<void> {
     const order = event.payload;
-    const account = await this.payments.lockAccount(
-      manager,
-      openAccount(order.customerId, {
-        creditLimit: this.policy.defaultCreditLimit,
-        currency: this.policy.defaultCurrency,
-      }),
-    );
+    // Statements started together leave in one write and run in the order they were started
+    // (the transaction's connection is pipelined); one that fails aborts the transaction, so
+    // those behind it fail too and nothing of it commits.
+    const [account, decided] = await Promise.all([
+      this.payments.lockAccount(
+        manager,
+        openAccount(order.customerId, {
+          creditLimit: this.policy.defaultCreditLimit,
+          currency: this.policy.defaultCurrency,
+        }),
+      ),
+      this.payments.lockPayment(manager, order.orderId),
+    ]);
     // One payment per order: a second OrderCreated for it (a re-publish that outlived the
     // inbox's horizon) must not reserve credit twice.
-    if (await this.payments.lockPayment(manager, order.orderId)) {
+    if (decided) {
       this.logger.info({ orderId: order.orderId }, 'payment already decided; OrderCreated ignored');
       return;
     }
@@ -43,16 +49,18 @@ export class OrderEventsHandlers {
       currency: order.currency,
     });
     const now = this.clock.now();
-    await this.payments.insertPayment(manager, decision.payment, now);
-    await this.payments.saveAccount(manager, decision.account);
-    await appendToOutbox(manager, {
-      eventType: decision.eventType,
-      aggregateId: order.orderId,
-      payload: decision.event,
-      occurredAt: now,
-      correlationId: event.correlationId,
-      causationId: event.eventId,
-    });
+    await Promise.all([
+      this.payments.insertPayment(manager, decision.payment, now),
+      this.payments.saveAccount(manager, decision.account),
+      appendToOutbox(manager, {
+        eventType: decision.eventType,
+        aggregateId: order.orderId,
+        payload: decision.event,
+        occurredAt: now,
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+      }),
+    ]);
   }
 
   async onOrderCancelled(event: EventOf<'OrderCancelled'>, manager: EntityManager): Promise<void> {
@@ -78,15 +86,17 @@ export class OrderEventsHandlers {
       return;
     }
     const now = this.clock.now();
-    await this.payments.updatePayment(manager, outcome.payment, now);
-    await this.payments.saveAccount(manager, outcome.account);
-    await appendToOutbox(manager, {
-      eventType: 'PaymentRefunded',
-      aggregateId: payment.orderId,
-      payload: outcome.event,
-      occurredAt: now,
-      correlationId: event.correlationId,
-      causationId: event.eventId,
-    });
+    await Promise.all([
+      this.payments.updatePayment(manager, outcome.payment, now),
+      this.payments.saveAccount(manager, outcome.account),
+      appendToOutbox(manager, {
+        eventType: 'PaymentRefunded',
+        aggregateId: payment.orderId,
+        payload: outcome.event,
+        occurredAt: now,
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+      }),
+    ]);
   }
 }

@@ -71,13 +71,16 @@ export class PaymentRepository implements PaymentStore {
    * one customer's credit is serialized, whichever partition its order came from.
    */
   async lockAccount(manager: EntityManager, opening: CreditAccount): Promise<CreditAccount> {
-    await queryPrepared(manager, OPEN_ACCOUNT, [
-      opening.customerId,
-      opening.currency,
-      opening.creditLimit,
-      opening.available,
+    // Both leave in one write (the pool's connections are pipelined) and run in this order.
+    const [, [row]] = await Promise.all([
+      queryPrepared(manager, OPEN_ACCOUNT, [
+        opening.customerId,
+        opening.currency,
+        opening.creditLimit,
+        opening.available,
+      ]),
+      queryPrepared<AccountRow>(manager, LOCK_ACCOUNT, [opening.customerId]),
     ]);
-    const [row] = await queryPrepared<AccountRow>(manager, LOCK_ACCOUNT, [opening.customerId]);
     return toAccount(row!);
   }
 
