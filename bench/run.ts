@@ -4,7 +4,8 @@
  * 23001-23003), measures every row in one run on this machine, prints a table and writes
  * bench/results/<timestamp>.json and bench/results/latest.json.
  *
- * Options: --quick; --profile (CPU profiles of the services during a B4-rate run);
+ * Options: --quick; --profile (CPU profiles of the services during a B4-rate run, or at
+ * --profile-rate N orders/s);
  * --initial-rate N (B4 search start, orders/s); --log-level L (services, default info);
  * --relay-batch N (B7 batch size, default 500 = RELAY_BATCH_SIZE's default);
  * --b14 (run B14 in quick mode too, with 50k orders); --b14-orders N; --skip B7,B13,...;
@@ -64,6 +65,7 @@ const { values } = parseArgs({
     'b13-events': { type: 'string' },
     skip: { type: 'string', default: '' },
     'fixed-rates': { type: 'string', default: '30,60' },
+    'profile-rate': { type: 'string' },
   },
 });
 
@@ -615,9 +617,11 @@ async function main(): Promise<void> {
 
   // ---- CPU profiles (optional) ----------------------------------------------------------
   let profile: Record<string, unknown> | null = null;
-  if (values.profile && b4?.best) {
-    const profileRate = Math.round(b4.best.rate);
-    profile = await phase('CPU profiles of the services at the B4 rate', async () => {
+  const profileRate = values['profile-rate']
+    ? Number(values['profile-rate'])
+    : b4?.best && Math.round(b4.best.rate);
+  if (values.profile && profileRate) {
+    profile = await phase(`CPU profiles of the services at ${profileRate} orders/s`, async () => {
       const services = [...stack!.services.values()];
       for (const s of services) process.kill(s.pid, 'SIGWINCH');
       await sleep(300);

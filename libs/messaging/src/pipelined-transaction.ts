@@ -1,8 +1,7 @@
-import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
-import type { PreparedStatement } from './prepared.js';
+import { connectionStream, type PreparedStatement } from './prepared.js';
 
 /** A statement of a transaction's opening: a plain text (no parameters) or a prepared one. */
 export type OpeningStatement =
@@ -51,8 +50,7 @@ async function openTransaction(
   markTransaction(runner, true);
   // pg writes each query with its own write; corked, the whole opening leaves in one (pg's
   // own query submission corks the same stream around a query's messages).
-  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection
-    ?.stream;
+  const stream = connectionStream(client);
   stream?.cork?.();
   let sent: Promise<pg.QueryResult<Record<string, unknown>>>[];
   try {

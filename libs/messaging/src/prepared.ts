@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import type { EntityManager } from 'typeorm';
 
@@ -26,4 +27,30 @@ export async function queryPrepared<R extends object>(
   if (!client) return manager.query<R[]>(statement.text, [...values]);
   const result = await client.query<R>({ ...statement, values: [...values] });
   return result.rows;
+}
+
+/**
+ * Calls `start`, which starts statements on the transaction's connection without awaiting
+ * them, and sends them all in ONE write. On this VM each socket write is the dearest part of
+ * a statement (ADR 0009: `writev` is a fifth to a quarter of a service's CPU profile);
+ * pg writes each query with its own. The connection is in pipeline mode (PlatformModule), so
+ * the statements run in the order started, each answered in turn; a failing one aborts the
+ * transaction and those behind it fail too. Await what `start` returns.
+ */
+export function sentTogether<T>(manager: EntityManager, start: () => T): T {
+  const stream = connectionStream(
+    (manager.queryRunner as { databaseConnection?: pg.PoolClient } | undefined)?.databaseConnection,
+  );
+  stream?.cork?.();
+  try {
+    return start();
+  } finally {
+    stream?.uncork?.();
+  }
+}
+
+/** The socket under a pg client (pg corks the same stream around each query's messages). */
+export function connectionStream(client: pg.ClientBase | undefined): Partial<Writable> | undefined {
+  return (client as unknown as { connection?: { stream?: Partial<Writable> } } | undefined)
+    ?.connection?.stream;
 }

@@ -110,6 +110,7 @@ export class EventTransport
       log: this.pino.logger,
       ...this.subscription,
       routes: this.routes,
+      fetchWaitMs: Number(process.env.CONSUMER_FETCH_WAIT_MS ?? 0),
       ...opts,
     });
   }

@@ -1,5 +1,5 @@
 import type { EventOf, EventPayloads } from '@app/contracts';
-import { PermanentError, appendToOutbox } from '@app/messaging';
+import { PermanentError, appendToOutbox, sentTogether } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
@@ -52,18 +52,20 @@ export class PaymentEventsHandlers {
       return;
     }
     const now = this.clock.now();
-    // Started together, they leave in one write and run in this order (the transaction's
-    // connection is pipelined); if one fails, the transaction and both fail.
-    await Promise.all([
-      this.orders.update(manager, decision.order, now),
-      appendToOutbox(manager, {
-        eventType: emits,
-        aggregateId: record.order.orderId,
-        payload: decision.event,
-        occurredAt: now,
-        correlationId: event.correlationId,
-        causationId: event.eventId,
-      }),
-    ]);
+    // Started together, they leave in one write and run in this order (sentTogether); if one
+    // fails, the transaction and both fail.
+    await Promise.all(
+      sentTogether(manager, () => [
+        this.orders.update(manager, decision.order, now),
+        appendToOutbox(manager, {
+          eventType: emits,
+          aggregateId: record.order.orderId,
+          payload: decision.event,
+          occurredAt: now,
+          correlationId: event.correlationId,
+          causationId: event.eventId,
+        }),
+      ]),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { EventOf } from '@app/contracts';
-import { PermanentError, appendToOutbox, idFromKey } from '@app/messaging';
+import { PermanentError, appendToOutbox, idFromKey, sentTogether } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
@@ -23,18 +23,24 @@ export class OrderEventsHandlers {
   async onOrderCreated(event: EventOf<'OrderCreated'>, manager: EntityManager): Promise<void> {
     const order = event.payload;
     // Statements started together leave in one write and run in the order they were started
-    // (the transaction's connection is pipelined); one that fails aborts the transaction, so
-    // those behind it fail too and nothing of it commits.
-    const [account, decided] = await Promise.all([
-      this.payments.lockAccount(
+    // (sentTogether); one that fails aborts the transaction, so those behind it fail too and
+    // nothing of it commits.
+    const [account, decided] = await Promise.all(
+      sentTogether(
         manager,
-        openAccount(order.customerId, {
-          creditLimit: this.policy.defaultCreditLimit,
-          currency: this.policy.defaultCurrency,
-        }),
+        () =>
+          [
+            this.payments.lockAccount(
+              manager,
+              openAccount(order.customerId, {
+                creditLimit: this.policy.defaultCreditLimit,
+                currency: this.policy.defaultCurrency,
+              }),
+            ),
+            this.payments.lockPayment(manager, order.orderId),
+          ] as const,
       ),
-      this.payments.lockPayment(manager, order.orderId),
-    ]);
+    );
     // One payment per order: a second OrderCreated for it (a re-publish that outlived the
     // inbox's horizon) must not reserve credit twice.
     if (decided) {
@@ -49,18 +55,20 @@ export class OrderEventsHandlers {
       currency: order.currency,
     });
     const now = this.clock.now();
-    await Promise.all([
-      this.payments.insertPayment(manager, decision.payment, now),
-      this.payments.saveAccount(manager, decision.account),
-      appendToOutbox(manager, {
-        eventType: decision.eventType,
-        aggregateId: order.orderId,
-        payload: decision.event,
-        occurredAt: now,
-        correlationId: event.correlationId,
-        causationId: event.eventId,
-      }),
-    ]);
+    await Promise.all(
+      sentTogether(manager, () => [
+        this.payments.insertPayment(manager, decision.payment, now),
+        this.payments.saveAccount(manager, decision.account),
+        appendToOutbox(manager, {
+          eventType: decision.eventType,
+          aggregateId: order.orderId,
+          payload: decision.event,
+          occurredAt: now,
+          correlationId: event.correlationId,
+          causationId: event.eventId,
+        }),
+      ]),
+    );
   }
 
   async onOrderCancelled(event: EventOf<'OrderCancelled'>, manager: EntityManager): Promise<void> {
@@ -86,17 +94,19 @@ export class OrderEventsHandlers {
       return;
     }
     const now = this.clock.now();
-    await Promise.all([
-      this.payments.updatePayment(manager, outcome.payment, now),
-      this.payments.saveAccount(manager, outcome.account),
-      appendToOutbox(manager, {
-        eventType: 'PaymentRefunded',
-        aggregateId: payment.orderId,
-        payload: outcome.event,
-        occurredAt: now,
-        correlationId: event.correlationId,
-        causationId: event.eventId,
-      }),
-    ]);
+    await Promise.all(
+      sentTogether(manager, () => [
+        this.payments.updatePayment(manager, outcome.payment, now),
+        this.payments.saveAccount(manager, outcome.account),
+        appendToOutbox(manager, {
+          eventType: 'PaymentRefunded',
+          aggregateId: payment.orderId,
+          payload: outcome.event,
+          occurredAt: now,
+          correlationId: event.correlationId,
+          causationId: event.eventId,
+        }),
+      ]),
+    );
   }
 }

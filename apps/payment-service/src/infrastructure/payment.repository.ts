@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryPrepared, type PreparedStatement } from '@app/messaging';
+import { queryPrepared, sentTogether, type PreparedStatement } from '@app/messaging';
 
 import { PaymentStore } from '../application/ports/payment-store.js';
 import type { CreditAccount } from '../domain/credit-account.js';
@@ -71,16 +71,22 @@ export class PaymentRepository implements PaymentStore {
    * one customer's credit is serialized, whichever partition its order came from.
    */
   async lockAccount(manager: EntityManager, opening: CreditAccount): Promise<CreditAccount> {
-    // Both leave in one write (the pool's connections are pipelined) and run in this order.
-    const [, [row]] = await Promise.all([
-      queryPrepared(manager, OPEN_ACCOUNT, [
-        opening.customerId,
-        opening.currency,
-        opening.creditLimit,
-        opening.available,
-      ]),
-      queryPrepared<AccountRow>(manager, LOCK_ACCOUNT, [opening.customerId]),
-    ]);
+    // Both leave in one write (sentTogether) and run in this order.
+    const [, [row]] = await Promise.all(
+      sentTogether(
+        manager,
+        () =>
+          [
+            queryPrepared(manager, OPEN_ACCOUNT, [
+              opening.customerId,
+              opening.currency,
+              opening.creditLimit,
+              opening.available,
+            ]),
+            queryPrepared<AccountRow>(manager, LOCK_ACCOUNT, [opening.customerId]),
+          ] as const,
+      ),
+    );
     return toAccount(row!);
   }
 
