@@ -5,7 +5,7 @@
  * bench/results/<timestamp>.json and bench/results/latest.json.
  *
  * Options: --quick; --profile (CPU profiles of the services during a B4-rate run, or at
- * --profile-rate N orders/s);
+ * --profile-rate N orders/s); --b8-rate N (B8 and B12 at N orders/s instead of half of B4's);
  * --initial-rate N (B4 search start, orders/s); --log-level L (services, default info);
  * --relay-batch N (B7 batch size, default 500 = RELAY_BATCH_SIZE's default);
  * --b14 (run B14 in quick mode too, with 50k orders); --b14-orders N; --skip B7,B13,...;
@@ -66,6 +66,7 @@ const { values } = parseArgs({
     skip: { type: 'string', default: '' },
     'fixed-rates': { type: 'string', default: '30,60' },
     'profile-rate': { type: 'string' },
+    'b8-rate': { type: 'string' },
   },
 });
 
@@ -506,7 +507,12 @@ async function main(): Promise<void> {
   // ---- B8 -------------------------------------------------------------------------------
   const B8_TARGET = { kind: 'max-ratio', value: 3, text: 'p99 <= 3 x bare' } as const;
   let b8: B8Result | undefined;
-  const b8Rate = b4Rate ? Math.max(2, Math.round(b4Rate * 0.5)) : null;
+  // --b8-rate: B8 and B12 at a given rate without B4 first (comparing levers at one rate).
+  const b8Rate = values['b8-rate']
+    ? Number(values['b8-rate'])
+    : b4Rate
+      ? Math.max(2, Math.round(b4Rate * 0.5))
+      : null;
   try {
     if (skip.has('B8')) throw new Skipped();
     if (!b8Rate) throw new Error('needs a B4 rate');

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Writable } from 'node:stream';
 
 import { freshIds, inboxInsert } from './inbox.js';
 import { inPipelinedTransaction } from './pipelined-transaction.js';
+import { connectionStream, queryPrepared, sentTogether } from './prepared.js';
 import {
   openMessagingDatabase,
   type MessagingDatabase,
@@ -144,5 +146,40 @@ describe('inPipelinedTransaction', () => {
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['first holds', 'first commits', 'second holds']);
+  });
+
+  it('sends statements started together in one socket write, and answers each in turn', async () => {
+    const writesOf = async (together: boolean) =>
+      inPipelinedTransaction(db.dataSource, [], async (manager) => {
+        const client = (manager.queryRunner as { databaseConnection?: never }).databaseConnection;
+        const stream = connectionStream(client) as Writable & {
+          _writev?: (...args: unknown[]) => void;
+          _write: (...args: unknown[]) => void;
+        };
+        let writes = 0;
+        const writev = stream._writev?.bind(stream);
+        const write = stream._write.bind(stream);
+        stream._writev = (...args) => ((writes += 1), writev?.(...args));
+        stream._write = (...args) => ((writes += 1), write(...args));
+        try {
+          // queryPrepared starts its statement at once (TypeORM's query() only after a tick).
+          const start = () =>
+            [1, 2, 3].map((n) =>
+              queryPrepared<{ n: number }>(
+                manager,
+                { name: `together-${n}`, text: `SELECT ${n} AS n` },
+                [],
+              ),
+            );
+          const answers = await Promise.all(together ? sentTogether(manager, start) : start());
+          expect(answers.map(([row]) => row!.n)).toEqual([1, 2, 3]);
+        } finally {
+          delete (stream as { _writev?: unknown })._writev;
+          delete (stream as { _write?: unknown })._write;
+        }
+        return writes;
+      });
+    expect(await writesOf(true)).toBe(1);
+    expect(await writesOf(false)).toBe(3);
   });
 });
