@@ -40,14 +40,6 @@ export interface EventConsumerOptions extends ConsumerDefinition {
    * a rebuild) the per-transaction cost is spread over many records. 1 turns it off.
    */
   maxRecordsPerTransaction?: number;
-  /**
-   * A fetch that finds less than a batch's worth of new records (64 KiB) waits up to this
-   * long, in ms, for more before it returns (default 0: it returns with the first record).
-   * Under a steady rate the records of that window share one fetch, one transaction per
-   * partition and one offset commit instead of a wake-up each; a backlog fills the batch at
-   * once and never waits. The price is up to this much latency per hop.
-   */
-  fetchWaitMs?: number;
   /** Offsets are committed at most this often, in ms (default 200; 0 = after every batch). */
   commitIntervalMs?: number;
   /**
@@ -181,8 +173,7 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       // A fetch long-polls up to this long when a partition has nothing new; kafkajs's 5 s
       // default would also delay a paused partition's retry and a stop() by up to 5 s.
-      maxWaitTimeInMs: this.opts.fetchWaitMs ? this.opts.fetchWaitMs : 500,
-      minBytes: this.opts.fetchWaitMs ? 64 * 1024 : 1,
+      maxWaitTimeInMs: 500,
       // A member that died (kill -9) holds its partitions until its session expires:
       // 10 s instead of kafkajs's 30 s bounds how long its partitions stand still.
       sessionTimeout: 10_000,

@@ -110,7 +110,6 @@ export class EventTransport
       log: this.pino.logger,
       ...this.subscription,
       routes: this.routes,
-      fetchWaitMs: Number(process.env.CONSUMER_FETCH_WAIT_MS ?? 0),
       ...opts,
     });
   }
