@@ -4,7 +4,7 @@ import {
   PAYMENT_EVENT_TYPES,
   type DomainEvent,
 } from '@app/contracts';
-import type { EventRoute, EventRoutes } from '@app/messaging';
+import { sentTogether, type EventRoute, type EventRoutes } from '@app/messaging';
 import type { EntityManager } from 'typeorm';
 
 import { ViewChunkStore } from '../infrastructure/view-chunk.store.js';
@@ -28,15 +28,20 @@ export function chunkProjectionRoutes(): EventRoutes {
   const flush = async (manager: EntityManager): Promise<void> => {
     const events = pending.get(manager) ?? [];
     pending.delete(manager);
-    if (events.length > 0) {
-      const ids = [...new Set(events.map((e) => e.aggregateId))];
-      const loaded = await chunks.load(manager, ids);
-      const changes = foldChunk(loaded, events, reread, store.totalsOf(manager));
-      await chunks.saveViews(manager, changes.views);
-      await chunks.unpark(manager, changes.unpark);
-      await chunks.park(manager, changes.park);
-    }
-    await store.writeTotals(manager);
+    if (events.length === 0) return store.writeTotals(manager);
+    const ids = [...new Set(events.map((e) => e.aggregateId))];
+    const loaded = await chunks.load(manager, ids);
+    const changes = foldChunk(loaded, events, reread, store.totalsOf(manager));
+    // Every table's statement in one write, run in this order (sentTogether); one failing
+    // aborts the transaction and the others with it.
+    await Promise.all(
+      sentTogether(manager, () => [
+        chunks.saveViews(manager, changes.views),
+        chunks.unpark(manager, changes.unpark),
+        chunks.park(manager, changes.park),
+        store.writeTotals(manager),
+      ]),
+    );
   };
 
   const route: EventRoute = {

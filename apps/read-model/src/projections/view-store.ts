@@ -70,13 +70,15 @@ export class ViewStore {
    * order: concurrent transactions lock shared customer rows in the same order and queue.
    */
   private async addTotals(manager: EntityManager, totals: CustomerTotals): Promise<void> {
+    // Both started before either is awaited: a caller's sentTogether sends them in one write.
+    const writes: Promise<unknown>[] = [];
     if (totals.summaries.size > 0) {
       const rows = [...totals.summaries].map(([customerId, sum]) => {
         const row: Record<string, string | number> = { customer_id: customerId };
         for (const k of SUMMARY_KEYS) row[SUMMARY_COLUMNS[k]] = sum[k] ?? 0;
         return row;
       });
-      await queryPrepared(manager, ADD_SUMMARIES, [JSON.stringify(rows)]);
+      writes.push(queryPrepared(manager, ADD_SUMMARIES, [JSON.stringify(rows)]));
     }
     if (totals.amounts.size > 0) {
       const rows = [...totals.amounts.values()].map((a) => ({
@@ -85,7 +87,8 @@ export class ViewStore {
         authorized: a.authorized,
         refunded: a.refunded,
       }));
-      await queryPrepared(manager, ADD_AMOUNTS, [JSON.stringify(rows)]);
+      writes.push(queryPrepared(manager, ADD_AMOUNTS, [JSON.stringify(rows)]));
     }
+    await Promise.all(writes);
   }
 }
