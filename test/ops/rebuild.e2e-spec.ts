@@ -1,5 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 
+import pg from 'pg';
+
 import { DEAD_LETTER_TOPICS, ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
 import { eventually } from '@app/devstack';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +11,7 @@ import { systemApi, type SystemApi } from '../support/api.js';
 import { queryReadOnly } from '../support/db.js';
 import { kafkaOf } from '../support/kafka.js';
 import { consumerOutcomes, scrape } from '../support/metrics.js';
-import { newCustomerId, orderBody } from '../support/orders.js';
+import { newCustomerId, orderBody, placeOrder } from '../support/orders.js';
 import { outcomeOf, waitUntilSettled } from '../support/outcome.js';
 import { mapWithLimit } from '../support/pool.js';
 import { waitUntilQuiet } from '../support/quiet.js';
@@ -359,4 +361,51 @@ describe('Invariant 6 "replay is safe": a read-model rebuild under traffic', () 
       await kafkaAdmin.disconnect();
     }
   }, 420_000);
+
+  it('fails a rebuild whose unlogged tables PostgreSQL emptied (as crash recovery does), swaps nothing, and the live views go on', async () => {
+    await waitUntilQuiet(stack);
+    const liveTablesBefore = await tableOids(stack, 'public');
+    const started = await admin<ReplayStatus>(stack, 'read-model', 'POST', '/admin/replay', {
+      json: { mode: 'rebuild' },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+
+    // Crash recovery empties every unlogged table; the rebuild's inbox is one. Here a session
+    // of the test's own does it while the rebuild catches up.
+    const db = new pg.Client({
+      connectionString: stack.databaseUrl('read-model'),
+      application_name: 'test-fault',
+    });
+    await db.connect();
+    try {
+      await eventually(
+        async () =>
+          (await db.query<{ t: string | null }>(`SELECT to_regclass('rebuild.inbox') AS t`)).rows[0]
+            ?.t != null,
+        { timeoutMs: 60_000, intervalMs: 10, what: "the rebuild's scratch inbox" },
+      );
+      const { rows } = await db.query<{ t: string | null }>(
+        `SELECT to_regclass('rebuild.unlogged_sentinel') AS t`,
+      );
+      expect(rows[0]?.t, 'the sentinel is made with the scratch inbox').not.toBeNull();
+      await db.query('TRUNCATE rebuild.unlogged_sentinel, rebuild.inbox');
+    } finally {
+      await db.end();
+    }
+
+    const final = await eventually(
+      async () => {
+        const status = await admin<ReplayStatus>(stack, 'read-model', 'GET', '/admin/replay');
+        return ['done', 'failed'].includes(status.body.phase) ? status.body : false;
+      },
+      { timeoutMs: 120_000, intervalMs: 100, what: 'the rebuild to end' },
+    );
+    expect(final).toMatchObject({ phase: 'failed', swapped: false });
+    expect(final.error).toMatch(/crash/);
+    expect(await tableOids(stack, 'public'), 'the live tables stay').toEqual(liveTablesBefore);
+
+    // The live consumer was resumed: a new order reaches its final state in the views.
+    const order = await placeOrder(api, newCustomerId(), 10);
+    await waitUntilSettled(api, [order.orderId]);
+  }, 240_000);
 });
