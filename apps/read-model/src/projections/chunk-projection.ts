@@ -21,6 +21,12 @@ import { ViewStore } from './view-store.js';
  * fraction of the statements.
  */
 export function chunkProjectionRoutes(): EventRoutes {
+  const route = chunkProjectionRoute();
+  return new Map([...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES].map((type) => [type, route]));
+}
+
+/** The one route every event type of both streams shares (with its own pending events). */
+export function chunkProjectionRoute(): EventRoute {
   const store = new ViewStore();
   const chunks = new ViewChunkStore();
   const pending = new WeakMap<EntityManager, DomainEvent[]>();
@@ -52,11 +58,16 @@ export function chunkProjectionRoutes(): EventRoutes {
       return Promise.resolve();
     },
     // As the per-record handlers: the two topics' partitions write the same orders.
-    lockKeys: (event) => [`order:${event.aggregateId}`],
+    lockKeys: viewLockKeys,
     beforeCommit: flush,
   };
-  return new Map([...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES].map((type) => [type, route]));
+  return route;
 }
+
+/** The order a view event changes: its key, locked first by each transaction that applies it. */
+export const viewLockKeys = (event: { aggregateId: string }): string[] => [
+  `order:${event.aggregateId}`,
+];
 
 /** An unparked event, decoded again from its stored form, as a record is. */
 function reread(event: DomainEvent): DomainEvent {

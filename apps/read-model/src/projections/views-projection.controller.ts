@@ -3,7 +3,7 @@ import type { EventContext, EventHandlerOptions } from '@app/messaging';
 import { EventPattern, EventsController } from '@app/platform';
 import { Ctx, Payload } from '@nestjs/microservices';
 
-import { chunkProjectionRoutes } from './chunk-projection.js';
+import { chunkProjectionRoute, viewLockKeys } from './chunk-projection.js';
 
 /**
  * The live views take the same set-based path as a rebuild: every type shares one route whose
@@ -14,9 +14,9 @@ import { chunkProjectionRoutes } from './chunk-projection.js';
  * global order (lockKeys); customer counters are summed per transaction and written once,
  * in customer order, so transactions that share customers queue instead of deadlocking.
  */
-const projection = chunkProjectionRoutes().get('OrderCreated')!;
+const projection = chunkProjectionRoute();
 const views: EventHandlerOptions = {
-  lockKeys: (event) => [`order:${event.aggregateId}`],
+  lockKeys: viewLockKeys,
   beforeCommit: projection.beforeCommit,
 };
 
