@@ -73,12 +73,13 @@ export class ChunkApplier {
       );
       const opening: OpeningStatement[] = [...(this.opts.hooks?.openingStatements ?? [])];
       if (locks) opening.push(locks);
-      if (inbox) opening.push(inbox);
+      // `handled` is not empty, so neither is the inbox insert; its rows say what is new.
+      const inboxAt = opening.push(inbox!) - 1;
       outcomes = await inPipelinedTransaction(
         this.opts.dataSource,
         opening,
         async (manager, rows) => {
-          const fresh = freshIds(rows.at(-1) ?? []);
+          const fresh = freshIds(rows[inboxAt] ?? []);
           const done: Applied[] = [];
           for (const record of records)
             done.push(await this.applyOne(manager, topic, partition, record, fresh));

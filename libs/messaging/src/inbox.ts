@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 
-import { queryPrepared, type PreparedStatement } from './prepared.js';
+import { queryPrepared, type BoundStatement, type PreparedStatement } from './prepared.js';
 
 // In: the rows as one JSON document (JSON.stringify is native; a text array per column
 // costs pg's escaping of every element in JS). Out: the new ids as one JSON array, not a
@@ -47,7 +47,7 @@ export async function recordAllInInbox(
 export function inboxInsert(
   consumer: string,
   records: readonly InboxRecord[],
-): { statement: PreparedStatement; values: unknown[] } | undefined {
+): BoundStatement | undefined {
   // uuid compares case-insensitively in PostgreSQL: so do the keys here.
   const unique = new Map(
     records.map((r) => [r.envelope.eventId.toLowerCase(), r] as const).reverse(),

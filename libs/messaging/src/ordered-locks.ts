@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 
-import { queryPrepared, type PreparedStatement } from './prepared.js';
+import { queryPrepared, type BoundStatement, type PreparedStatement } from './prepared.js';
 
 // First key of the two-int advisory lock space reserved for consumers' row-group locks.
 const CONSUMER_LOCK_SPACE = 727_002;
@@ -29,9 +29,7 @@ export async function lockInOrder(manager: EntityManager, keys: Iterable<string>
  * lockInOrder's statement, for a caller that sends it with others in one write
  * (inPipelinedTransaction). Undefined when there is no key.
  */
-export function lockStatement(
-  keys: Iterable<string>,
-): { statement: PreparedStatement; values: unknown[] } | undefined {
+export function lockStatement(keys: Iterable<string>): BoundStatement | undefined {
   const ids = [...new Set([...keys].map(hash32))].sort((a, b) => a - b);
   if (ids.length === 0) return undefined;
   // The array goes as its text literal (integers need no quoting): pg would quote and

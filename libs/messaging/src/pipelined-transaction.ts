@@ -1,11 +1,10 @@
 import type pg from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
-import { connectionStream, type PreparedStatement } from './prepared.js';
+import { connectionStream, type BoundStatement } from './prepared.js';
 
 /** A statement of a transaction's opening: a plain text (no parameters) or a prepared one. */
-export type OpeningStatement =
-  string | { statement: PreparedStatement; values: readonly unknown[] };
+export type OpeningStatement = string | BoundStatement;
 
 /**
  * Runs `body` in a transaction whose opening (BEGIN and `opening`, e.g. a SET LOCAL, the
@@ -23,7 +22,7 @@ export async function inPipelinedTransaction<T>(
   body: (manager: EntityManager, openingRows: unknown[][]) => Promise<T>,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
-  const client = (await runner.connect()) as pg.PoolClient & { pipeline?: boolean };
+  const client = (await runner.connect()) as pg.PoolClient;
   // The pool's connections are made with `pipeline: true` (PlatformModule); one that is not
   // would still be correct here, one round trip per statement.
   let result: T;
@@ -83,7 +82,6 @@ async function rollBack(client: pg.PoolClient, runner: QueryRunner): Promise<voi
     ).releasePostgresConnection(rollbackError);
     return;
   }
-  markTransaction(runner, false);
   await runner.release();
 }
 

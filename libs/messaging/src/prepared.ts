@@ -8,6 +8,12 @@ export interface PreparedStatement {
   readonly text: string;
 }
 
+/** A prepared statement with its parameters, for a caller that sends it with others. */
+export interface BoundStatement {
+  readonly statement: PreparedStatement;
+  readonly values: readonly unknown[];
+}
+
 /**
  * Runs a statement of the hot path as a named prepared statement on the connection of the
  * caller's transaction: PostgreSQL parses and plans it once per connection instead of once
@@ -21,8 +27,7 @@ export async function queryPrepared<R extends object>(
   statement: PreparedStatement,
   values: readonly unknown[],
 ): Promise<R[]> {
-  const client = (manager.queryRunner as { databaseConnection?: pg.PoolClient } | undefined)
-    ?.databaseConnection;
+  const client = connectionOf(manager);
   // Outside a transaction's runner there is no connection to prepare on: send it unnamed.
   if (!client) return manager.query<R[]>(statement.text, [...values]);
   const result = await client.query<R>({ ...statement, values: [...values] });
@@ -38,15 +43,19 @@ export async function queryPrepared<R extends object>(
  * transaction and those behind it fail too. Await what `start` returns.
  */
 export function sentTogether<T>(manager: EntityManager, start: () => T): T {
-  const stream = connectionStream(
-    (manager.queryRunner as { databaseConnection?: pg.PoolClient } | undefined)?.databaseConnection,
-  );
+  const stream = connectionStream(connectionOf(manager));
   stream?.cork?.();
   try {
     return start();
   } finally {
     stream?.uncork?.();
   }
+}
+
+/** The pg connection of the manager's transaction (none outside a transaction's runner). */
+function connectionOf(manager: EntityManager): pg.PoolClient | undefined {
+  return (manager.queryRunner as { databaseConnection?: pg.PoolClient } | undefined)
+    ?.databaseConnection;
 }
 
 /** The socket under a pg client (pg corks the same stream around each query's messages). */
