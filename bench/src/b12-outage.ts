@@ -14,7 +14,7 @@ import pg from 'pg';
 
 import { orderBody } from './fixtures.js';
 import { openLoop } from './load.js';
-import { consumedTopicEnds, groupsBehind } from './kafka.js';
+import { behindByGroup, consumedTopicEnds, groupsBehind } from './kafka.js';
 import { nowMs, sleep } from './stats.js';
 import { BENCH_QUERY_MARKER, type SystemUnderTest } from './system.js';
 
@@ -102,6 +102,7 @@ export async function runB12(
         throw new Error(`backlog not drained within ${allowedSeconds.toFixed(0)} s`);
     };
     // The backlog's orders final and the outbox rows written before the restart published...
+    let nextReport = nowMs() + 5000;
     for (;;) {
       const final = await count(
         sut.readDb,
@@ -118,6 +119,13 @@ export async function runB12(
         );
       if (final >= backlog.length && unpublished === 0) break;
       inTime();
+      if (nowMs() >= nextReport) {
+        nextReport += 5000;
+        sut.log(
+          `  B12 +${((nowMs() - restartedAt) / 1000).toFixed(0)} s: ${final}/${backlog.length} final, ` +
+            `${unpublished} older outbox rows unpublished, behind per group ${JSON.stringify(await behindByGroup(admin))}`,
+        );
+      }
       await sleep(200);
     }
     // ... and every group has read the log as it stands then (live records keep coming, so

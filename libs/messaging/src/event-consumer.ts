@@ -153,8 +153,9 @@ export class EventConsumer {
       old?.disconnect().catch(() => undefined),
       new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
     ]);
-    // A broker that is down makes every new consumer crash at once: back off.
-    await sleep(backoffDelay((this.replacements += 1), 300, 10_000));
+    // A broker that is down makes every new consumer crash at once: back off, but not for
+    // long; each wait is time the group stands still after the broker is back.
+    await sleep(backoffDelay((this.replacements += 1), 300, 2_000));
     if (this.stopping) return;
     try {
       await this.join();

@@ -154,7 +154,7 @@ export class OutboxRelay {
         // cannot reach Kafka, another one takes over instead of waiting on it.
         if (isKafkaError(error) && failures < 5) await this.resetProducer();
         else await this.disconnect();
-        await sleep(backoffDelay(failures, 200, 5000));
+        await sleep(backoffDelay(failures, 200, 2000));
       }
     }
   }
