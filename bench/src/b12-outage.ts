@@ -89,7 +89,7 @@ export async function runB12(
         'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
       );
     sut.log(
-      `  B12 broker back after ${((restartedAt - t0) / 1000).toFixed(1)} s (start took ${((restartedAt - t1) / 1000).toFixed(1)} s); ` +
+      `  B12 broker back at ${restartTs.toISOString()} after ${((restartedAt - t0) / 1000).toFixed(1)} s (start took ${((restartedAt - t1) / 1000).toFixed(1)} s); ` +
         `backlog: ${backlog.length - beforeOutage} orders accepted while it was away, unpublished outbox rows ${JSON.stringify(unpublishedAtRestart)}`,
     );
 

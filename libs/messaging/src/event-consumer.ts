@@ -193,6 +193,10 @@ export class EventConsumer {
     const current = () => membership === this.membership;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (!current()) return;
+      log.info(
+        { groupId, memberId: payload.memberId, joinMs: payload.duration },
+        'joined the consumer group',
+      );
       this.replacements = 0;
       this.offsets.retainOnly(payload.memberAssignment);
       this.assignedNothing = Object.values(payload.memberAssignment).every((p) => p.length === 0);
