@@ -698,7 +698,11 @@ async function main(): Promise<void> {
         targetMet: judge(B13_TARGET, ratio),
         limitedBy:
           `CPU per event (steadier than rates on a shared machine): ${cpuPerEvent(b13.rebuild.cpu, b13.events)}; ` +
-          `set-based: up to 2000 records of a fetched batch per transaction, one statement per table (inbox rows into the rebuild's own unlogged inbox, view load, view upsert as one JSON array, parked, counters), no per-record spans; one order's two streams queue on its lock; 6 partitions x 2 topics; CPU ` +
+          `set-based: up to 2000 records of a fetched batch per transaction${
+            b13.rebuild.transactions
+              ? ` (${b13.rebuild.transactions.transactions} transactions, ${b13.rebuild.transactions.recordsPerTransaction.toFixed(0)} records each on average)`
+              : ''
+          }, one statement per table (inbox rows into the rebuild's own unlogged inbox, view load, view upsert as one JSON array, parked, counters), no per-record spans; one order's two streams queue on its lock; 6 partitions x 2 topics; CPU ` +
           `${cpuLine(b13.rebuild.cpu, 3)}; checksums match: ${String(b13.rebuild.checksumsMatch)}` +
           (preloadBase && b13.rebuild.checksumsMatch === false
             ? ` (expected: the ${preloadBase.to} preloaded orders are in the live views but not in the log)`

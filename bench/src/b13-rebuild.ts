@@ -8,6 +8,7 @@ import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
 import type { Agent } from 'node:http';
 
 import { fillLog, type LogFill } from './b13-log.js';
+import { resetStatementStats, topStatements } from './databases.js';
 import { benchKafka, topicRecords } from './kafka.js';
 import { post } from './load.js';
 import { cpuWindow, type Tracked } from './procstat.js';
@@ -26,6 +27,7 @@ export interface B13Result {
     checksumsMatch: boolean | null;
     status: Record<string, unknown>;
     cpu: CpuReport;
+    transactions: { transactions: number; recordsPerTransaction: number } | null;
   };
   raw: { seconds: number; eventsPerSecond: number; read: number; cpu: CpuReport };
 }
@@ -37,7 +39,10 @@ export async function runB13(
   token: string,
   tag: string,
   tracked: Tracked[],
-  log: { minEvents: number; dbUrls: { order_service: string; payment_service: string } },
+  log: {
+    minEvents: number;
+    dbUrls: { order_service: string; payment_service: string; read_model: string };
+  },
   say: (line: string) => void,
   around: { before(): void; after(): Promise<void> } = {
     before: () => undefined,
@@ -84,6 +89,7 @@ export async function runB13(
 
   // The rebuild through the service.
   const auth = { authorization: `Bearer ${token}` };
+  await resetStatementStats(log.dbUrls.read_model);
   around.before();
   const rebuildCpu = cpuWindow(tracked, 'B13 rebuild', { name: 'bench (poller)' });
   const started = await post(
@@ -115,6 +121,9 @@ export async function runB13(
   }
   const rebuildCpuReport = rebuildCpu();
   await around.after();
+  const perTransaction = await rebuildTransactions(readModelUrl);
+  for (const line of await topStatements(log.dbUrls.read_model, 8))
+    say(`  B13 read-model database: ${line}`);
   if (status.phase !== 'done')
     throw new Error(`rebuild ended in phase ${String(status.phase)}: ${String(status.error)}`);
   const seconds =
@@ -131,7 +140,27 @@ export async function runB13(
       checksumsMatch: (status.checksumsMatch as boolean | null) ?? null,
       status,
       cpu: rebuildCpuReport,
+      transactions: perTransaction,
     },
     raw: { seconds: rawSeconds, eventsPerSecond: events / rawSeconds, read, cpu: rawCpuReport },
   };
+}
+
+/** How many transactions the rebuild's group made, and records per transaction on average. */
+async function rebuildTransactions(
+  readModelUrl: string,
+): Promise<{ transactions: number; recordsPerTransaction: number } | null> {
+  const res = await fetch(`${readModelUrl}/metrics`).catch(() => null);
+  if (!res?.ok) return null;
+  let sum = 0;
+  let count = 0;
+  for (const line of (await res.text()).split('\n')) {
+    const m =
+      /^consumer_records_per_transaction_(sum|count)\{consumer="[^"]*-rebuild-[^"]*"\} (\S+)$/.exec(
+        line,
+      );
+    if (m?.[1] === 'sum') sum += Number(m[2]);
+    else if (m?.[1] === 'count') count += Number(m[2]);
+  }
+  return count > 0 ? { transactions: count, recordsPerTransaction: sum / count } : null;
 }

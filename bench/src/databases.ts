@@ -145,3 +145,40 @@ export async function databaseStats(url: string): Promise<Record<string, Databas
     await client.end();
   }
 }
+
+/** Forgets pg_stat_statements' counts, so that `topStatements` covers what runs from now. */
+export async function resetStatementStats(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await client.query('SELECT pg_stat_statements_reset()');
+  } catch {
+    // Not loaded: nothing to reset.
+  } finally {
+    await client.end();
+  }
+}
+
+/** The statements of `url`'s database that took the most execution time since the reset. */
+export async function topStatements(url: string, n: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ query: string; calls: string; ms: number; rows: string }>(
+      `SELECT s.query, s.calls, s.total_exec_time AS ms, s.rows
+         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = current_database() AND s.query NOT LIKE $1
+        ORDER BY s.total_exec_time DESC LIMIT $2`,
+      [`${BENCH_QUERY_MARKER}%`, n],
+    );
+    return rows.map(
+      (r) =>
+        `${r.ms.toFixed(0)} ms in ${r.calls} calls (${r.rows} rows): ${r.query.replace(/\s+/g, ' ').slice(0, 140)}`,
+    );
+  } catch {
+    return [];
+  } finally {
+    await client.end();
+  }
+}
