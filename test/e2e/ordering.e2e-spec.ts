@@ -35,16 +35,20 @@ describe('Invariant 2 "per-order order": one order, one partition, gap-free sequ
 
   beforeAll(async () => {
     // 30 orders over 4 customers, placed 8 at a time so partitions and customers interleave;
-    // every 7th is over the credit; every 5th (from 1) is cancelled at once, every 5th (from
-    // 3) once approved.
+    // every 7th is over the credit; every 5th (from 1) is cancelled at once (unless its
+    // rejection came first), every 5th (from 3) once approved.
     const histories: string[] = [];
     await mapWithLimit([...Array(30).keys()], 8, async (i) => {
       const total = i % 7 === 6 ? 120_000 : 2_000 + ((i * 1_337) % 9_000);
       const { orderId } = await placeOrder(api, customers[i % 4]!, total);
       orderIds.push(orderId);
       if (i % 5 === 1) {
-        expect((await api.cancel(orderId, 'at once')).status).toBe(200);
-        histories.push('cancelled at once');
+        const cancel = await api.cancel(orderId, 'at once');
+        // Order 6 is also over the credit: the payment's rejection may win the race, and
+        // then the state machine refuses the cancel of a rejected order.
+        if (cancel.status === 409) expect((await api.order(orderId)).body.status).toBe('REJECTED');
+        else expect(cancel.status).toBe(200);
+        if (cancel.status === 200) histories.push('cancelled at once');
       }
       if (i % 5 === 3) {
         const status = await eventually(
