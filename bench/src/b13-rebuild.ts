@@ -7,6 +7,7 @@
 import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC } from '@app/contracts';
 import type { Agent } from 'node:http';
 
+import { parseMetrics } from '../../apps/console/src/scrape/prometheus-text.js';
 import { fillLog, type LogFill } from './b13-log.js';
 import { resetStatementStats, topStatements } from './databases.js';
 import { benchKafka, topicRecords } from './kafka.js';
@@ -152,15 +153,9 @@ async function rebuildTransactions(
 ): Promise<{ transactions: number; recordsPerTransaction: number } | null> {
   const res = await fetch(`${readModelUrl}/metrics`).catch(() => null);
   if (!res?.ok) return null;
-  let sum = 0;
-  let count = 0;
-  for (const line of (await res.text()).split('\n')) {
-    const m =
-      /^consumer_records_per_transaction_(sum|count)\{consumer="[^"]*-rebuild-[^"]*"\} (\S+)$/.exec(
-        line,
-      );
-    if (m?.[1] === 'sum') sum += Number(m[2]);
-    else if (m?.[1] === 'count') count += Number(m[2]);
-  }
+  const { histograms } = await parseMetrics(await res.text(), ['consumer_records_per_transaction']);
+  const rebuild = histograms.filter((h) => h.labels.consumer?.includes('-rebuild-'));
+  const count = rebuild.reduce((n, h) => n + h.count, 0);
+  const sum = rebuild.reduce((n, h) => n + h.sum, 0);
   return count > 0 ? { transactions: count, recordsPerTransaction: sum / count } : null;
 }

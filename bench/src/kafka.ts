@@ -94,43 +94,30 @@ export async function consumedTopicEnds(admin: Admin): Promise<Map<string, numbe
   return ends;
 }
 
-/** Records each consumer group has not committed yet, against the topics' ends now. */
-export async function behindByGroup(admin: Admin): Promise<Record<string, number>> {
-  const ends = await consumedTopicEnds(admin);
+/**
+ * Records each of the services' consumer groups has not committed yet, up to `ends` (by
+ * default the topics' end offsets now).
+ */
+export async function behindByGroup(
+  admin: Admin,
+  ends?: Map<string, number>,
+): Promise<Record<string, number>> {
+  const target = ends ?? (await consumedTopicEnds(admin));
   const out: Record<string, number> = {};
   for (const t of Object.values(TOPOLOGY)) {
     let behind = 0;
     for (const committed of await admin.fetchOffsets({ groupId: t.group, topics: [...t.consumes] }))
       for (const p of committed.partitions) {
+        const end = target.get(`${committed.topic}/${p.partition}`) ?? 0;
         const at = Number(p.offset);
-        behind += Math.max(
-          0,
-          (ends.get(`${committed.topic}/${p.partition}`) ?? 0) - (at < 0 ? 0 : at),
-        );
+        behind += Math.max(0, end - (at < 0 ? 0 : at));
       }
     out[t.group] = behind;
   }
   return out;
 }
 
-/**
- * Records the services' consumer groups have not committed yet, up to `ends` (by default the
- * topics' end offsets now): 0 when every group has read everything up to there.
- */
+/** All groups' records behind `ends` together: 0 when every group has read up to there. */
 export async function groupsBehind(admin: Admin, ends?: Map<string, number>): Promise<number> {
-  const target = ends ?? (await consumedTopicEnds(admin));
-  let behind = 0;
-  for (const t of Object.values(TOPOLOGY)) {
-    for (const committed of await admin.fetchOffsets({
-      groupId: t.group,
-      topics: [...t.consumes],
-    })) {
-      for (const p of committed.partitions) {
-        const end = target.get(`${committed.topic}/${p.partition}`) ?? 0;
-        const at = Number(p.offset);
-        behind += Math.max(0, end - (at < 0 ? 0 : at));
-      }
-    }
-  }
-  return behind;
+  return Object.values(await behindByGroup(admin, ends)).reduce((a, b) => a + b, 0);
 }

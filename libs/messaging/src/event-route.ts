@@ -20,7 +20,7 @@ export interface EventContext {
  * What a handler asks of the transaction it runs in, beyond the inbox row.
  * - `lockKeys`: rows the handler writes that records of OTHER partitions write too (one
  *   order lives in one partition per topic; a customer's credit does not). Every
- *   transaction takes these keys first, in one global order (see lockInOrder), so
+ *   transaction takes these keys first, in one global order (see lockStatement), so
  *   transactions that apply several records queue instead of deadlocking.
  * - `beforeCommit`: work done once per transaction, after the handlers of all its records
  *   (the read model writes its summed customer counters there, in key order).

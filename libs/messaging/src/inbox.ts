@@ -1,7 +1,6 @@
 import type { EventEnvelope } from '@app/contracts';
-import type { EntityManager } from 'typeorm';
 
-import { queryPrepared, type BoundStatement, type PreparedStatement } from './prepared.js';
+import type { BoundStatement, PreparedStatement } from './prepared.js';
 
 // In: the rows as one JSON document (JSON.stringify is native; a text array per column
 // costs pg's escaping of every element in JS). Out: the new ids as one JSON array, not a
@@ -23,26 +22,13 @@ export interface InboxRecord {
 }
 
 /**
- * Records that `consumer` processed these events, in the caller's transaction, in one
- * statement, and returns the ids (lower case) of those it had not seen before; the caller
- * changes nothing for the others (a redelivery, a relay re-send, a replayed offset). A
- * concurrent duplicate waits on the primary key until the first commits. An id that appears
- * twice in `records` is inserted once; the caller treats its first occurrence as new and the
- * others as duplicates.
- */
-export async function recordAllInInbox(
-  manager: EntityManager,
-  consumer: string,
-  records: readonly InboxRecord[],
-): Promise<Set<string>> {
-  const insert = inboxInsert(consumer, records);
-  if (!insert) return new Set();
-  return freshIds(await queryPrepared<{ ids: string[] }>(manager, insert.statement, insert.values));
-}
-
-/**
- * recordAllInInbox's statement, for a caller that sends it with others in one write
- * (inPipelinedTransaction); `freshIds` reads its rows. Undefined when there is no record.
+ * The statement that records that `consumer` processed these events, in the caller's
+ * transaction (sent with its opening, inPipelinedTransaction); `freshIds` reads from its rows
+ * the ids (lower case) of those it had not seen before, and the caller changes nothing for
+ * the others (a redelivery, a relay re-send, a replayed offset). A concurrent duplicate waits
+ * on the primary key until the first commits. An id that appears twice in `records` is
+ * inserted once; the caller treats its first occurrence as new and the others as
+ * duplicates. Undefined when there is no record.
  */
 export function inboxInsert(
   consumer: string,

@@ -5,11 +5,12 @@ import {
   type MessagingDatabase,
 } from '@test/support/messaging/messaging-database.js';
 
-import { lockInOrder } from './ordered-locks.js';
+import { lockStatement } from './ordered-locks.js';
+import { inPipelinedTransaction } from './pipelined-transaction.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('lockInOrder', () => {
+describe('ordered advisory locks (lockStatement)', () => {
   let db: MessagingDatabase;
 
   beforeAll(async () => {
@@ -35,11 +36,11 @@ describe('lockInOrder', () => {
       Promise.resolve(),
     );
 
+  // As the consumer runtime does: the locks go first, with BEGIN (ChunkApplier).
   const run = (ids: string[], ordered: boolean) =>
-    db.dataSource.transaction(async (manager) => {
-      if (ordered) await lockInOrder(manager, ids);
-      await touch(manager, ids);
-    });
+    inPipelinedTransaction(db.dataSource, ordered ? [lockStatement(ids)!] : [], (manager) =>
+      touch(manager, ids),
+    );
 
   it('makes two transactions that write the same rows in opposite orders queue, not deadlock', async () => {
     const results = await Promise.allSettled([run(['x', 'y'], true), run(['y', 'x'], true)]);

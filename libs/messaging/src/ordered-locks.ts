@@ -1,6 +1,4 @@
-import type { EntityManager } from 'typeorm';
-
-import { queryPrepared, type BoundStatement, type PreparedStatement } from './prepared.js';
+import type { BoundStatement, PreparedStatement } from './prepared.js';
 
 // First key of the two-int advisory lock space reserved for consumers' row-group locks.
 const CONSUMER_LOCK_SPACE = 727_002;
@@ -12,22 +10,15 @@ const LOCK_IN_ORDER: PreparedStatement = {
 };
 
 /**
- * Takes transaction-scoped advisory locks on `keys` in one global order (sorted hashes).
+ * The statement that takes transaction-scoped advisory locks on `keys` in one global order
+ * (sorted hashes), to send first in a transaction (inPipelinedTransaction); undefined when
+ * there is no key.
  * Consumers of different partitions can write the same rows (the read model's customer
  * summaries, payment-service's credit accounts); when a transaction applies several records
  * it would otherwise lock those rows in event order, and two such transactions can deadlock
  * (PostgreSQL then waits deadlock_timeout, 1 s, before aborting one). With every writer
  * taking its keys first, in the same order, they queue instead. A hash collision only makes
  * two unrelated keys wait for each other.
- */
-export async function lockInOrder(manager: EntityManager, keys: Iterable<string>): Promise<void> {
-  const locks = lockStatement(keys);
-  if (locks) await queryPrepared(manager, locks.statement, locks.values);
-}
-
-/**
- * lockInOrder's statement, for a caller that sends it with others in one write
- * (inPipelinedTransaction). Undefined when there is no key.
  */
 export function lockStatement(keys: Iterable<string>): BoundStatement | undefined {
   const ids = [...new Set([...keys].map(hash32))].sort((a, b) => a - b);

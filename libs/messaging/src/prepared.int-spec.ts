@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
+import type { EntityManager } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { recordAllInInbox } from './inbox.js';
+import { inboxInsert } from './inbox.js';
 import { queryPrepared } from './prepared.js';
 import {
   openMessagingDatabase,
@@ -15,6 +16,12 @@ const inboxRecord = () => ({
   envelope: { eventId: randomUUID(), eventType: 'OrderCreated' } as never,
   origin: { topic: 'order.events', partition: 0, offset: '0' },
 });
+
+/** The inbox's prepared insert of these records, on the manager's connection. */
+const recordInInbox = (manager: EntityManager, consumer: string, n: number) => {
+  const insert = inboxInsert(consumer, Array.from({ length: n }, inboxRecord))!;
+  return queryPrepared(manager, insert.statement, insert.values);
+};
 
 describe('queryPrepared', () => {
   let db: MessagingDatabase;
@@ -48,12 +55,12 @@ describe('queryPrepared', () => {
     await runner.connect();
     try {
       await runner.startTransaction();
-      await recordAllInInbox(runner.manager, 'live', [inboxRecord()]);
+      await recordInInbox(runner.manager, 'live', 1);
       await runner.commitTransaction();
 
       await runner.startTransaction();
       await runner.query('SET LOCAL search_path TO scratch, public');
-      await recordAllInInbox(runner.manager, 'rebuild', [inboxRecord(), inboxRecord()]);
+      await recordInInbox(runner.manager, 'rebuild', 2);
       await runner.commitTransaction();
     } finally {
       await runner.release();

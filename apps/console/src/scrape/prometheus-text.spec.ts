@@ -27,13 +27,14 @@ async function exposition(): Promise<string> {
 }
 
 describe('parseMetrics', () => {
-  it('keeps each labelled histogram series apart, with its buckets ascending and its count', async () => {
+  it('keeps each labelled histogram series apart, with its buckets ascending, its count and its sum', async () => {
     const parsed = await parseMetrics(await exposition(), ['consumer_commit_to_effect_seconds']);
     expect(parsed.histograms).toEqual([
       {
         name: 'consumer_commit_to_effect_seconds',
         labels: { consumer: 'read-model', event_type: 'OrderCreated' },
         count: 1,
+        sum: 0.3,
         buckets: [
           { le: 0.5, count: 1 },
           { le: 1, count: 1 },
@@ -44,6 +45,7 @@ describe('parseMetrics', () => {
         name: 'consumer_commit_to_effect_seconds',
         labels: { consumer: 'read-model', event_type: 'OrderApproved' },
         count: 1,
+        sum: 2,
         buckets: [
           { le: 0.5, count: 0 },
           { le: 1, count: 0 },

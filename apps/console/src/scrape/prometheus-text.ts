@@ -13,6 +13,8 @@ export interface HistogramSeries {
   labels: Record<string, string>;
   buckets: { le: number; count: number }[];
   count: number;
+  /** The sum of the observed values. */
+  sum: number;
 }
 
 export interface ParsedMetrics {
@@ -47,6 +49,7 @@ export async function parseMetrics(
           name,
           labels: series.labels,
           count: series.count,
+          sum: series.sum ?? 0,
           buckets: Object.entries(series.buckets)
             .map(([le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count }))
             .sort((a, b) => a.le - b.le),
