@@ -8,6 +8,7 @@ import { ensureKafkaClasspath, javaCommand } from './kafka-runtime.js';
 import type { PidRegistry } from './pid-registry.js';
 import { LauncherError, assertPortFree } from './ports.js';
 import { runToCompletion } from './run-to-completion.js';
+import { tellingLineOf } from './telling-line.js';
 
 export interface ProxiedListener {
   listenPort: number;
@@ -222,7 +223,9 @@ async function waitUntilServing(
     });
     for (;;) {
       if (!n.running()) {
-        throw new LauncherError(`Kafka node ${n.nodeId} exited during start-up; see ${n.logFile}`);
+        throw new LauncherError(
+          `Kafka node ${n.nodeId} exited during start-up: ${tellingLineOf(n.logFile)} (log: ${n.logFile})`,
+        );
       }
       if (Date.now() > deadline) {
         throw new LauncherError(

@@ -2,11 +2,9 @@ import { spawn } from 'node:child_process';
 import {
   chownSync,
   closeSync,
-  existsSync,
   fchownSync,
   mkdirSync,
   openSync,
-  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -20,6 +18,7 @@ import { type PidRegistry, isAlive, isZombie, signal, waitForExit } from './pid-
 import { LauncherError, assertPortFree } from './ports.js';
 import { reachablePostgresBinaries } from './postgres-binaries.js';
 import { runToCompletion } from './run-to-completion.js';
+import { tellingLineOf } from './telling-line.js';
 
 export interface PostgresServerOptions {
   port: number;
@@ -201,7 +200,7 @@ async function waitUntilAccepting(url: string, pid: number, logFile: string): Pr
   while (Date.now() < deadline) {
     if (!pid || !isAlive(pid) || isZombie(pid)) {
       throw new LauncherError(
-        `PostgreSQL exited during start-up: ${lastLine(logFile)} (log: ${logFile})`,
+        `PostgreSQL exited during start-up: ${tellingLineOf(logFile)} (log: ${logFile})`,
       );
     }
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
@@ -218,11 +217,6 @@ async function waitUntilAccepting(url: string, pid: number, logFile: string): Pr
   }
   throw new LauncherError(`PostgreSQL did not accept connections within 60 s; see ${logFile}`);
 }
-
-const lastLine = (file: string): string =>
-  existsSync(file)
-    ? (readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? 'no output')
-    : 'no output';
 
 /** Creates a database unless it exists (CREATE DATABASE has no IF NOT EXISTS). */
 export async function createDatabase(adminUrl: string, name: string): Promise<void> {

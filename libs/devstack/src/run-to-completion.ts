@@ -2,6 +2,7 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 
 import { type PidRegistry } from './pid-registry.js';
 import { LauncherError } from './ports.js';
+import { tellingLine } from './telling-line.js';
 
 /** Records the tool's pid while it runs, so a launcher stopped meanwhile stops it too. */
 export interface Tracking {
@@ -35,11 +36,10 @@ export function runToCompletion(
     child.once('close', (code, sig) => {
       if (child.pid && track) track.registry.forget(track.name, child.pid);
       if (code === 0) return resolve(output);
-      const last = output.trim().split('\n').at(-1) ?? '';
       // A failed spawn also closes (code -2/-13 and no output): the 'error' above won.
       reject(
         new LauncherError(
-          `${what} failed (${sig ? `signal ${sig}` : `exit ${String(code)}`}): ${last || 'no output'}`,
+          `${what} failed (${sig ? `signal ${sig}` : `exit ${String(code)}`}): ${tellingLine(output)}`,
         ),
       );
     });

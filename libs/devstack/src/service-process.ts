@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type PidRegistry, isAlive, signal, waitForExit } from './pid-registry.js';
 import { LauncherError } from './ports.js';
 import { projectRoot } from './project-paths.js';
+import { tellingLineOf } from './telling-line.js';
 
 export interface ServiceProcessOptions {
   /** Unique per instance, e.g. `order-service` or `order-service-2`. */
@@ -88,7 +89,10 @@ export async function waitForReady(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) throw new LauncherError(`${name} exited during start-up; see ${logFile}`);
+    if (!isAlive(pid))
+      throw new LauncherError(
+        `${name} exited during start-up: ${tellingLineOf(logFile)} (log: ${logFile})`,
+      );
     try {
       const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(3000) });
       if (response.ok) return;
