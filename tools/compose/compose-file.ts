@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
+import { freePort } from '@app/devstack';
 import { parse } from 'yaml';
 
 /** What "up" means for a service: healthy (it has a health check), done (one-shot) or running. */
@@ -44,16 +44,4 @@ export async function freeHostPorts(root: string): Promise<Record<string, number
   const ports: Record<string, number> = {};
   for (const variable of variables) ports[variable] = await freePort();
   return ports;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,4 +1,5 @@
 export * from './eventually.js';
+export * from './free-port.js';
 export * from './http-get.js';
 export * from './infra.js';
 export * from './kafka-broker.js';

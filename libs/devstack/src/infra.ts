@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { startKafkaCluster, type KafkaBroker } from './kafka-broker.js';
@@ -11,6 +10,7 @@ import { LauncherError } from './ports.js';
 import { createDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
 import { assertDatabaseAnswers, assertKafkaAnswers } from './preflight.js';
 import { runDir } from './project-paths.js';
+import { freePort } from './free-port.js';
 import { ensureTopics } from './topics.js';
 
 export type Profile = 'dev' | 'test' | 'bench' | 'smoke';
@@ -256,16 +256,4 @@ async function reapOrphanedRuns(parent: string, log: (line: string) => void): Pr
     orphan.close();
     rmSync(join(parent, name), { recursive: true, force: true });
   }
-}
-
-/** A TCP port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

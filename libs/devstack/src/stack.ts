@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
-import { freePort, isKafkaRecord, startInfra, type Infra, type Profile } from './infra.js';
+import { freePort } from './free-port.js';
+import { isKafkaRecord, startInfra, type Infra, type Profile } from './infra.js';
 import { SERVICES, type ServiceSpec } from './services.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 

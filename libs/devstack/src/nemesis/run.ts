@@ -9,7 +9,7 @@ import { ADMIN_TOKEN_DEFAULT, startStack } from '../stack.js';
 import { audit } from '../audit/audit.js';
 import { startLoad } from '../chaos/load.js';
 import { httpGet } from '../http-get.js';
-import { freePort } from '../infra.js';
+import { freePort } from '../free-port.js';
 import { SERVICES } from '../services.js';
 import { healAll, runFault, type FaultRecord } from './faults.js';
 import { GROUP_IDS } from './groups.js';
