@@ -92,10 +92,12 @@ export interface LogFill {
   consumeSeconds: number;
 }
 
+type WriterUrls = { order_service: string; payment_service: string };
+
 /** Adds sagas until both topics hold at least `events` records (nothing when they do). */
-export async function fillLog(
+export function fillLog(
   kafka: Kafka,
-  dbUrls: { order_service: string; payment_service: string },
+  dbUrls: WriterUrls,
   have: number,
   events: number,
   tag: string,
@@ -104,6 +106,32 @@ export async function fillLog(
   const planned: Planned[] = [];
   const at = Date.now() - 3_600_000;
   for (let n = 0; have + planned.length < events; n += 1) planned.push(...saga(tag, n, at + n));
+  return writeSagas(kafka, dbUrls, planned, log);
+}
+
+/**
+ * Adds the sagas of `orders` orders. The full run's B14 baseline reaches the read model this
+ * way, so that a rebuild from the log holds every order the live views hold and their
+ * checksums can match.
+ */
+export function fillLogWithOrders(
+  kafka: Kafka,
+  dbUrls: WriterUrls,
+  orders: number,
+  tag: string,
+  log: (line: string) => void,
+): Promise<LogFill> {
+  const at = Date.now() - 3_600_000;
+  const planned = Array.from({ length: orders }, (_, n) => saga(tag, n, at + n)).flat();
+  return writeSagas(kafka, dbUrls, planned, log);
+}
+
+async function writeSagas(
+  kafka: Kafka,
+  dbUrls: WriterUrls,
+  planned: Planned[],
+  log: (line: string) => void,
+): Promise<LogFill> {
   const orders = new Set(planned.map((p) => p.envelope.aggregateId)).size;
   if (planned.length === 0) return { orders: 0, events: 0, produceSeconds: 0, consumeSeconds: 0 };
   log(`  filling the log with ${planned.length} events of ${orders} orders`);
