@@ -28,6 +28,15 @@ export interface ChunkApplierOptions {
   perRecordTelemetry?: boolean;
 }
 
+/** One chunk's transaction as its records' handlers share it. */
+interface Transaction {
+  manager: EntityManager;
+  /** Event ids whose inbox rows this transaction inserted (taken by the first record). */
+  fresh: Set<string>;
+  /** Work the handlers deferred to just before COMMIT (EventContext.beforeCommit). */
+  deferred: (() => Promise<void>)[];
+}
+
 interface Decoded {
   message: KafkaMessage;
   event: DomainEvent;
@@ -80,11 +89,14 @@ export class ChunkApplier {
         opening,
         async (manager, rows) => {
           const fresh = freshIds(rows[inboxAt] ?? []);
+          const deferred: (() => Promise<void>)[] = [];
+          const tx: Transaction = { manager, fresh, deferred };
           const done: Applied[] = [];
           for (const record of records)
-            done.push(await this.applyOne(manager, topic, partition, record, fresh));
+            done.push(await this.applyOne(tx, topic, partition, record));
           const finishers = new Set(handled.map((r) => r.route?.beforeCommit));
           for (const beforeCommit of finishers) await beforeCommit?.(manager);
+          for (const work of deferred) await work();
           return done;
         },
       );
@@ -101,11 +113,10 @@ export class ChunkApplier {
 
   /** The handler of a record whose inbox row is new, in the chunk's transaction and trace. */
   private async applyOne(
-    manager: EntityManager,
+    { manager, fresh, deferred }: Transaction,
     topic: string,
     partition: number,
     { message, event, route }: Decoded,
-    fresh: Set<string>,
   ): Promise<Applied> {
     if (!route) return 'skipped';
     const { groupId } = this.opts;
@@ -121,6 +132,7 @@ export class ChunkApplier {
         get headers() {
           return headers();
         },
+        beforeCommit: (work) => void deferred.push(work),
       };
       await route.handle(event, context);
       return 'applied';

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@app/contracts';
 import { eventually } from '@app/devstack';
 import { pino } from 'pino';
+import type { EntityManager } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   appliedEvents,
@@ -24,6 +25,7 @@ import { TopicReader } from '@test/support/messaging/topic-reader.js';
 import { DLT_HEADERS } from './dead-letter.js';
 import { PermanentError } from './errors.js';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer.js';
+import type { EventRoute } from './event-route.js';
 import { messagingMetrics } from './metrics.js';
 import { routesOf, type TestHandler } from '@test/support/messaging/routes.js';
 
@@ -257,6 +259,59 @@ describe('EventConsumer', () => {
           (v) => v.labels.consumer === setup.groupId,
         )?.value,
       ).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe('invariant 3 (applied once): set-based handlers (EventContext.beforeCommit)', () => {
+    it("writes a transaction's records in its deferred work; a failure there rolls the transaction back, and its records apply one by one", async () => {
+      const setup = await setUp('deferred');
+      const events: EventEnvelope[] = [];
+      for (let i = 0; i < 30; i += 1)
+        events.push(
+          envelopeFor('OrderCreated', { aggregateId: await kafka.keyOnPartition(setup.topic, 0) }),
+        );
+      for (const event of events) await kafka.produce(setup.topic, recordOf(event));
+      const poison = events[12]!;
+      const noted = new WeakMap<EntityManager, EventEnvelope[]>();
+      const written: number[] = [];
+      const route: EventRoute = {
+        handle: (event, context) => {
+          let mine = noted.get(context.manager);
+          if (!mine) {
+            const batch: EventEnvelope[] = [];
+            mine = batch;
+            noted.set(context.manager, batch);
+            context.beforeCommit(async () => {
+              if (batch.includes(poison)) throw new PermanentError('precondition', 'poison');
+              written.push(batch.length);
+              for (const e of batch) await recordApplied(e, context.manager);
+            });
+          }
+          // The same object the spec holds, so that includes(poison) can find it.
+          mine.push(events.find((e) => e.eventId === event.eventId) ?? event);
+          return Promise.resolve();
+        },
+      };
+
+      await startConsumer(
+        setup,
+        {},
+        {
+          routes: new Map([['OrderCreated', route]]),
+          maxRecordsPerTransaction: 10,
+        },
+      );
+      await processedAll(setup);
+
+      const good = events.filter((e) => e !== poison);
+      expect((await appliedEvents(db.dataSource, ids(good))).map((a) => a.event_id)).toEqual(
+        ids(good),
+      );
+      expect(await inboxRows(poison.eventId)).toBe(0);
+      expect(await kafka.recordCount(setup.deadLetterTopic)).toBe(1);
+      // Once per transaction, after all its records: some wrote many at once.
+      expect(written.reduce((a, b) => a + b, 0)).toBe(29);
+      expect(Math.max(...written)).toBeGreaterThan(1);
     });
   });
 

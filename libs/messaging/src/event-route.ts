@@ -14,6 +14,13 @@ export interface EventContext {
   readonly headers: Readonly<Record<string, string>>;
   /** The consumer group applying the event. */
   readonly groupId: string;
+  /**
+   * Runs `work` once, in this transaction, after the handlers of all its records and before
+   * it commits (in the order registered, after the routes' own beforeCommit). A set-based
+   * handler collects its records' effects and writes them all there; a failure fails the
+   * transaction like a failing handler.
+   */
+  beforeCommit(work: () => Promise<void>): void;
 }
 
 /**

@@ -4,7 +4,7 @@ import { ContractViolationError, ORDER_EVENTS_TOPIC, currentVersionOf } from '@a
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { eventIdFor } from './event-ids.js';
-import { appendToOutbox, type NewEvent } from './outbox-writer.js';
+import { appendAllToOutbox, appendToOutbox, type NewEvent } from './outbox-writer.js';
 import { payloadFor } from '@test/support/messaging/envelopes.js';
 import {
   openMessagingDatabase,
@@ -178,6 +178,41 @@ describe('appendToOutbox', () => {
         [ORDER_EVENTS_TOPIC, orderId],
       );
       expect(stream.last_sequence).toBe(6);
+    });
+
+    it('appends several events in one call with the sequences and id order of one call each', async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      await db.dataSource.transaction((manager) => appendToOutbox(manager, orderCreated(a)));
+
+      const envelopes = await db.dataSource.transaction((manager) =>
+        appendAllToOutbox(manager, [
+          orderCreated(b, 'first'),
+          orderCreated(a, 'second'),
+          orderCreated(b, 'third'),
+          orderCreated(a, 'fourth'),
+        ]),
+      );
+
+      expect(envelopes.map((e) => [e.aggregateId, e.sequence])).toEqual([
+        [b, 1],
+        [a, 2],
+        [b, 2],
+        [a, 3],
+      ]);
+      // Within each stream, ids grow with the sequence; the rows are the envelopes returned.
+      expect((await rowsOf(a)).map((r) => [r.sequence, r.envelope.payload.customerId])).toEqual([
+        [1, 'customer-42'],
+        [2, 'second'],
+        [3, 'fourth'],
+      ]);
+      const ofB = await rowsOf(b);
+      expect(ofB.map((r) => r.sequence)).toEqual([1, 2]);
+      expect(ofB.map((r) => r.event_id)).toEqual([envelopes[0]!.eventId, envelopes[2]!.eventId]);
+      const [stream] = await db.dataSource.query<[{ last_sequence: number }]>(
+        'SELECT last_sequence FROM outbox_streams WHERE topic = $1 AND aggregate_id = $2',
+        [ORDER_EVENTS_TOPIC, a],
+      );
+      expect(stream.last_sequence).toBe(3);
     });
 
     it('counts each aggregate stream on its own, from 1', async () => {

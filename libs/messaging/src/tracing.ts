@@ -26,14 +26,16 @@ export interface PublishedEvent {
 }
 
 /**
- * A producer span for one event written to the outbox, child of the active span (the request
- * or the record that caused it), and the traceparent that the record will carry. The outbox
+ * A producer span for one event written to the outbox, child of `parent` (by default the
+ * active span: the request or the record that caused it), and the traceparent that the record will carry. The outbox
  * row is the publication: it commits with the state change, and the relay only copies it to
  * Kafka later, so the span ends here and every consumer of the record becomes its child. With
  * no active trace nothing is started and no traceparent is returned.
  */
-export function publishTraceparent(event: PublishedEvent): string | undefined {
-  const parent = context.active();
+export function publishTraceparent(
+  event: PublishedEvent,
+  parent: Context = context.active(),
+): string | undefined {
   if (!trace.getSpanContext(parent)) return undefined;
   const span = tracer().startSpan(
     `publish ${event.eventType}`,

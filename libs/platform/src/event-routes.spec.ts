@@ -82,6 +82,7 @@ const context: EventContext = {
   offset: '17',
   headers: { traceparent: '00-abc-def-01' },
   groupId: TOPOLOGY['payment-service'].group,
+  beforeCommit: () => undefined,
 };
 
 describe('routesFromHandlers: @EventPattern methods as the consumer runtime calls them', () => {

@@ -24,12 +24,12 @@ export class CancelOrderHandler {
 
   async execute(orderId: string, reason: string | null): Promise<Order> {
     return this.dataSource.transaction(async (manager) => {
-      const record = await this.orders.lock(manager, orderId);
+      const [record] = await this.orders.lockAll(manager, [orderId]);
       if (!record) throw new OrderNotFoundError(orderId);
       // Throws IllegalTransitionError (HTTP 409) from REJECTED or CANCELLED.
       const { order, event } = cancel(record.order, { reason });
       const now = this.clock.now();
-      await this.orders.update(manager, order, now);
+      await this.orders.updateAll(manager, [order], now);
       await appendToOutbox(manager, {
         eventType: 'OrderCancelled',
         aggregateId: orderId,

@@ -17,21 +17,25 @@ export type { OrderRecord };
 // The consumer's statements (every payment event), as plain SQL prepared once per
 // connection (queryPrepared): TypeORM's query builder cost more CPU than the statements
 // (ADR 0009). The entity stays the table's definition and serves the HTTP reads.
-const LOCK_ORDER: PreparedStatement = {
-  name: 'orders-lock',
+const LOCK_ORDERS: PreparedStatement = {
+  name: 'orders-lock-all',
+  // ORDER BY: rows are locked as they are read, so in one order whoever locks them.
   text: `SELECT order_id AS "orderId", customer_id AS "customerId", currency, items, total, status,
            rejection_reason AS "rejectionReason", payment_id AS "paymentId",
            idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
            correlation_id AS "correlationId", created_at AS "createdAt", updated_at AS "updatedAt"
-      FROM orders WHERE order_id = $1 FOR UPDATE`,
+      FROM orders WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE`,
 };
-const UPDATE_ORDER: PreparedStatement = {
-  name: 'orders-update',
-  text: `UPDATE orders SET status = $2, rejection_reason = $3, payment_id = $4, updated_at = $5
-          WHERE order_id = $1`,
+const UPDATE_ORDERS: PreparedStatement = {
+  name: 'orders-update-all',
+  text: `UPDATE orders SET status = u.status, rejection_reason = u.rejection_reason,
+                payment_id = u.payment_id, updated_at = $5
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])
+                AS u(order_id, status, rejection_reason, payment_id)
+          WHERE orders.order_id = u.order_id`,
 };
 
-/** An orders row as LOCK_ORDER reads it (bigint arrives as a string). */
+/** An orders row as LOCK_ORDERS reads it (bigint arrives as a string). */
 type OrderRow = Omit<OrderEntity, 'total'> & { total: string };
 
 /** Maps orders between the table and the domain's discriminated union. */
@@ -44,10 +48,10 @@ export class OrderRepository implements OrderStore {
     return row ? toRecord(row) : null;
   }
 
-  /** Reads and row-locks the order until the transaction ends (serializes its transitions). */
-  async lock(manager: EntityManager, orderId: string): Promise<OrderRecord | null> {
-    const [row] = await queryPrepared<OrderRow>(manager, LOCK_ORDER, [orderId]);
-    return row ? toRecord({ ...row, total: Number(row.total) }) : null;
+  /** Reads and row-locks the orders until the transaction ends (serializes their transitions). */
+  async lockAll(manager: EntityManager, orderIds: readonly string[]): Promise<OrderRecord[]> {
+    const rows = await queryPrepared<OrderRow>(manager, LOCK_ORDERS, [orderIds]);
+    return rows.map((row) => toRecord({ ...row, total: Number(row.total) }));
   }
 
   /**
@@ -89,12 +93,13 @@ export class OrderRepository implements OrderStore {
     );
   }
 
-  async update(manager: EntityManager, order: Order, now: Date): Promise<void> {
-    await queryPrepared(manager, UPDATE_ORDER, [
-      order.orderId,
-      order.status,
-      order.rejectionReason,
-      order.paymentId,
+  async updateAll(manager: EntityManager, orders: readonly Order[], now: Date): Promise<void> {
+    if (orders.length === 0) return;
+    await queryPrepared(manager, UPDATE_ORDERS, [
+      orders.map((o) => o.orderId),
+      orders.map((o) => o.status),
+      orders.map((o) => o.rejectionReason),
+      orders.map((o) => o.paymentId),
       now,
     ]);
   }

@@ -20,8 +20,11 @@ export interface OrderRecord {
 export abstract class OrderStore {
   abstract find(orderId: string): Promise<OrderRecord | null>;
 
-  /** Reads and row-locks the order until the transaction ends (serializes its transitions). */
-  abstract lock(manager: EntityManager, orderId: string): Promise<OrderRecord | null>;
+  /**
+   * Reads and row-locks the orders that exist among `orderIds` until the transaction ends
+   * (serializes their transitions).
+   */
+  abstract lockAll(manager: EntityManager, orderIds: readonly string[]): Promise<OrderRecord[]>;
 
   /**
    * Inserts unless an order with this id (or idempotency key) exists and, only then, its
@@ -33,5 +36,6 @@ export abstract class OrderStore {
     event: NewEvent<'OrderCreated'>,
   ): Promise<boolean>;
 
-  abstract update(manager: EntityManager, order: Order, now: Date): Promise<void>;
+  /** Writes the orders' new states, in one statement. */
+  abstract updateAll(manager: EntityManager, orders: readonly Order[], now: Date): Promise<void>;
 }
