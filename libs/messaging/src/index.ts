@@ -21,3 +21,4 @@ export * from './retention.js';
 export * from './topic-reader.js';
 export * from './insert-with-first-event.js';
 export * from './prepared.js';
+export * from './transaction-batch.js';

@@ -1,6 +1,7 @@
 import type { EventOf, EventPayloads } from '@app/contracts';
 import {
   PermanentError,
+  TransactionBatch,
   appendAllToOutbox,
   sentTogether,
   type EventContext,
@@ -30,15 +31,17 @@ interface Pending {
  * What payment events mean to an order. Dedupe, retries and dead letters are the consumer
  * runtime's; a transition that already happened is the state machine's 'ignored'.
  *
- * Set-based: a handler only notes its event; once per transaction (EventContext.beforeCommit)
- * the orders of all its records are locked and read in one statement, each event is decided
+ * Set-based: a handler only notes its event (TransactionBatch); once per transaction, just
+ * before it commits, the orders of all its records are locked and read in one statement, each event is decided
  * in log order against the state the ones before it left, and the changed orders and their
  * events are written with one statement each. Under a backlog a transaction carries up to a
  * hundred records, so this is three statements for them instead of four per record.
  */
 @Injectable()
 export class PaymentEventsHandlers {
-  private readonly pending = new WeakMap<EntityManager, Pending[]>();
+  private readonly batch = new TransactionBatch<Pending>((manager, pending) =>
+    this.write(manager, pending),
+  );
 
   constructor(
     private readonly orders: OrderStore,
@@ -64,20 +67,10 @@ export class PaymentEventsHandlers {
     emits: Emitted,
     decide: Pending['decide'],
   ): Promise<void> {
-    const { manager } = context;
-    let pending = this.pending.get(manager);
-    if (!pending) {
-      const mine: Pending[] = [];
-      pending = mine;
-      this.pending.set(manager, mine);
-      context.beforeCommit(() => this.write(manager, mine));
-    }
-    pending.push({ event, emits, decide, trace: traceContext.active() });
-    return Promise.resolve();
+    return this.batch.note(context, { event, emits, decide, trace: traceContext.active() });
   }
 
   private async write(manager: EntityManager, pending: readonly Pending[]): Promise<void> {
-    this.pending.delete(manager);
     const ids = [...new Set(pending.map((p) => p.event.payload.orderId))];
     const current = new Map(
       (await this.orders.lockAll(manager, ids)).map((r) => [r.order.orderId, r.order]),

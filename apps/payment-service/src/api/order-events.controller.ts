@@ -23,7 +23,7 @@ export class OrderEventsController {
     @Payload() event: EventOf<'OrderCreated'>,
     @Ctx() context: EventContext,
   ): Promise<void> {
-    return this.orders.onOrderCreated(event, context.manager);
+    return this.orders.onOrderCreated(event, context);
   }
 
   @EventPattern('OrderCancelled', customerCredit)
@@ -31,6 +31,6 @@ export class OrderEventsController {
     @Payload() event: EventOf<'OrderCancelled'>,
     @Ctx() context: EventContext,
   ): Promise<void> {
-    return this.orders.onOrderCancelled(event, context.manager);
+    return this.orders.onOrderCancelled(event, context);
   }
 }

@@ -9,41 +9,54 @@ import type { Payment } from '../domain/payment.js';
 import { CreditAccountEntity } from './credit-account.entity.js';
 import { PaymentEntity } from './payment.entity.js';
 
-// The consumer's statements, as plain SQL prepared once per connection (queryPrepared): they
-// run for every OrderCreated and OrderCancelled, where TypeORM's query builder cost more CPU
-// than the statements themselves (ADR 0009). Reads for the HTTP API stay on TypeORM.
+// The consumer's statements, as plain SQL prepared once per connection (queryPrepared), each
+// for all the records of a transaction at once (arrays in, unnest): TypeORM's query builder
+// cost more CPU than the statements themselves (ADR 0009). Reads for the HTTP API stay on
+// TypeORM. Locks are taken in key order (ORDER BY), the same order whoever takes them.
 const PAYMENT_COLUMNS = `order_id AS "orderId", payment_id AS "paymentId", customer_id AS "customerId",
   amount, currency, status, reason`;
-const LOCK_PAYMENT: PreparedStatement = {
-  name: 'payments-lock',
-  text: `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 FOR UPDATE`,
+const LOCK_PAYMENTS: PreparedStatement = {
+  name: 'payments-lock-all',
+  text: `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ANY($1::uuid[])
+          ORDER BY order_id FOR UPDATE`,
 };
-const INSERT_PAYMENT: PreparedStatement = {
-  name: 'payments-insert',
+const INSERT_PAYMENTS: PreparedStatement = {
+  name: 'payments-insert-all',
   text: `INSERT INTO payments (order_id, payment_id, customer_id, amount, currency, status, reason,
-           created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
+           created_at, updated_at)
+         SELECT order_id, payment_id, customer_id, amount, currency, status, reason, $8, $8
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+                       $7::text[]) AS p(order_id, payment_id, customer_id, amount, currency, status,
+                       reason)`,
 };
-const UPDATE_PAYMENT: PreparedStatement = {
-  name: 'payments-update',
-  text: 'UPDATE payments SET status = $2, reason = $3, updated_at = $4 WHERE order_id = $1',
+const UPDATE_PAYMENTS: PreparedStatement = {
+  name: 'payments-update-all',
+  text: `UPDATE payments SET status = p.status, reason = p.reason, updated_at = $4
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS p(order_id, status, reason)
+          WHERE payments.order_id = p.order_id`,
 };
 // A concurrent opening of the same account waits on the key, then inserts nothing.
-const OPEN_ACCOUNT: PreparedStatement = {
-  name: 'credit-accounts-open',
+const OPEN_ACCOUNTS: PreparedStatement = {
+  name: 'credit-accounts-open-all',
   text: `INSERT INTO credit_accounts (customer_id, currency, credit_limit, available)
-         VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id) DO NOTHING`,
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
+          ORDER BY 1
+         ON CONFLICT (customer_id) DO NOTHING`,
 };
-const LOCK_ACCOUNT: PreparedStatement = {
-  name: 'credit-accounts-lock',
+const LOCK_ACCOUNTS: PreparedStatement = {
+  name: 'credit-accounts-lock-all',
   text: `SELECT customer_id AS "customerId", currency, credit_limit AS "creditLimit", available
-           FROM credit_accounts WHERE customer_id = $1 FOR UPDATE`,
+           FROM credit_accounts WHERE customer_id = ANY($1::text[])
+          ORDER BY customer_id FOR UPDATE`,
 };
-const SAVE_ACCOUNT: PreparedStatement = {
-  name: 'credit-accounts-save',
-  text: 'UPDATE credit_accounts SET available = $2 WHERE customer_id = $1',
+const SAVE_ACCOUNTS: PreparedStatement = {
+  name: 'credit-accounts-save-all',
+  text: `UPDATE credit_accounts SET available = a.available
+           FROM unnest($1::text[], $2::bigint[]) AS a(customer_id, available)
+          WHERE credit_accounts.customer_id = a.customer_id`,
 };
 
-/** A payments row as LOCK_PAYMENT reads it (bigint arrives as a string). */
+/** A payments row as LOCK_PAYMENTS reads it (bigint arrives as a string). */
 type PaymentRow = Omit<PaymentEntity, 'amount' | 'createdAt' | 'updatedAt'> & { amount: string };
 type AccountRow = { customerId: string; currency: string; creditLimit: string; available: string };
 
@@ -61,57 +74,74 @@ export class PaymentRepository implements PaymentStore {
     return this.dataSource.getRepository(CreditAccountEntity).findOneBy({ customerId });
   }
 
-  async lockPayment(manager: EntityManager, orderId: string): Promise<Payment | null> {
-    const [row] = await queryPrepared<PaymentRow>(manager, LOCK_PAYMENT, [orderId]);
-    return row ? toPayment(row) : null;
+  async lockPayments(manager: EntityManager, orderIds: readonly string[]): Promise<Payment[]> {
+    const rows = await queryPrepared<PaymentRow>(manager, LOCK_PAYMENTS, [orderIds]);
+    return rows.map(toPayment);
   }
 
   /**
-   * Creates the customer's default account if it is new, then row-locks it: every change to
-   * one customer's credit is serialized, whichever partition its order came from.
+   * Creates the customers' default accounts that are new, then row-locks them all: every
+   * change to one customer's credit is serialized, whichever partition its order came from.
    */
-  async lockAccount(manager: EntityManager, opening: CreditAccount): Promise<CreditAccount> {
+  async lockAccounts(
+    manager: EntityManager,
+    openings: readonly CreditAccount[],
+  ): Promise<CreditAccount[]> {
     // Both leave in one write (sentTogether) and run in this order.
-    const [, [row]] = await Promise.all(
+    const [, rows] = await Promise.all(
       sentTogether(
         manager,
         () =>
           [
-            queryPrepared(manager, OPEN_ACCOUNT, [
-              opening.customerId,
-              opening.currency,
-              opening.creditLimit,
-              opening.available,
+            queryPrepared(manager, OPEN_ACCOUNTS, [
+              openings.map((a) => a.customerId),
+              openings.map((a) => a.currency),
+              openings.map((a) => a.creditLimit),
+              openings.map((a) => a.available),
             ]),
-            queryPrepared<AccountRow>(manager, LOCK_ACCOUNT, [opening.customerId]),
+            queryPrepared<AccountRow>(manager, LOCK_ACCOUNTS, [openings.map((a) => a.customerId)]),
           ] as const,
       ),
     );
-    return toAccount(row!);
+    return rows.map(toAccount);
   }
 
-  async saveAccount(manager: EntityManager, account: CreditAccount): Promise<void> {
-    await queryPrepared(manager, SAVE_ACCOUNT, [account.customerId, account.available]);
+  async saveAccounts(manager: EntityManager, accounts: readonly CreditAccount[]): Promise<void> {
+    if (accounts.length === 0) return;
+    await queryPrepared(manager, SAVE_ACCOUNTS, [
+      accounts.map((a) => a.customerId),
+      accounts.map((a) => a.available),
+    ]);
   }
 
-  async insertPayment(manager: EntityManager, payment: Payment, now: Date): Promise<void> {
-    await queryPrepared(manager, INSERT_PAYMENT, [
-      payment.orderId,
-      payment.paymentId,
-      payment.customerId,
-      payment.amount,
-      payment.currency,
-      payment.status,
-      payment.reason,
+  async insertPayments(
+    manager: EntityManager,
+    payments: readonly Payment[],
+    now: Date,
+  ): Promise<void> {
+    if (payments.length === 0) return;
+    await queryPrepared(manager, INSERT_PAYMENTS, [
+      payments.map((p) => p.orderId),
+      payments.map((p) => p.paymentId),
+      payments.map((p) => p.customerId),
+      payments.map((p) => p.amount),
+      payments.map((p) => p.currency),
+      payments.map((p) => p.status),
+      payments.map((p) => p.reason),
       now,
     ]);
   }
 
-  async updatePayment(manager: EntityManager, payment: Payment, now: Date): Promise<void> {
-    await queryPrepared(manager, UPDATE_PAYMENT, [
-      payment.orderId,
-      payment.status,
-      payment.reason,
+  async updatePayments(
+    manager: EntityManager,
+    payments: readonly Payment[],
+    now: Date,
+  ): Promise<void> {
+    if (payments.length === 0) return;
+    await queryPrepared(manager, UPDATE_PAYMENTS, [
+      payments.map((p) => p.orderId),
+      payments.map((p) => p.status),
+      payments.map((p) => p.reason),
       now,
     ]);
   }

@@ -13,14 +13,26 @@ export abstract class PaymentStore {
 
   abstract findAccount(customerId: string): Promise<CreditAccount | null>;
 
-  abstract lockPayment(manager: EntityManager, orderId: string): Promise<Payment | null>;
+  /** Reads and row-locks the payments that exist among `orderIds`. */
+  abstract lockPayments(manager: EntityManager, orderIds: readonly string[]): Promise<Payment[]>;
 
-  /** Opens the account if it is new, then row-locks it (serializes one customer's credit). */
-  abstract lockAccount(manager: EntityManager, opening: CreditAccount): Promise<CreditAccount>;
+  /** Opens the accounts that are new, then row-locks them all (serializes each customer's credit). */
+  abstract lockAccounts(
+    manager: EntityManager,
+    openings: readonly CreditAccount[],
+  ): Promise<CreditAccount[]>;
 
-  abstract saveAccount(manager: EntityManager, account: CreditAccount): Promise<void>;
+  abstract saveAccounts(manager: EntityManager, accounts: readonly CreditAccount[]): Promise<void>;
 
-  abstract insertPayment(manager: EntityManager, payment: Payment, now: Date): Promise<void>;
+  abstract insertPayments(
+    manager: EntityManager,
+    payments: readonly Payment[],
+    now: Date,
+  ): Promise<void>;
 
-  abstract updatePayment(manager: EntityManager, payment: Payment, now: Date): Promise<void>;
+  abstract updatePayments(
+    manager: EntityManager,
+    payments: readonly Payment[],
+    now: Date,
+  ): Promise<void>;
 }
