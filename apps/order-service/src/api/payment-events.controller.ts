@@ -15,7 +15,7 @@ export class PaymentEventsController {
     @Payload() event: EventOf<'PaymentAuthorized'>,
     @Ctx() context: EventContext,
   ): Promise<void> {
-    return this.payments.onAuthorized(event, context);
+    return this.payments.onPaymentDecided(event, context);
   }
 
   @EventPattern('PaymentRejected')
@@ -23,6 +23,6 @@ export class PaymentEventsController {
     @Payload() event: EventOf<'PaymentRejected'>,
     @Ctx() context: EventContext,
   ): Promise<void> {
-    return this.payments.onRejected(event, context);
+    return this.payments.onPaymentDecided(event, context);
   }
 }
