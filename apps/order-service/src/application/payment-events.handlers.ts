@@ -1,25 +1,18 @@
 import {
   TransactionBatch,
   appendAllToOutbox,
+  causedBy,
   sentTogether,
   type EventContext,
-  type NewEvent,
+  type Noted,
 } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
-import { context as traceContext, type Context } from '@opentelemetry/api';
 import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
 
-import { decideOrders, type Emitted, type PaymentEvent } from './decide-orders.js';
+import { decideOrders, type PaymentEvent } from './decide-orders.js';
 import { OrderStore } from './ports/order-store.js';
 import { Clock } from '@app/platform';
-
-/** A payment event of this transaction, waiting for the transaction's one write. */
-interface Pending {
-  event: PaymentEvent;
-  /** The record's span: the event it causes continues its trace. */
-  trace: Context;
-}
 
 /**
  * What payment events mean to an order. Dedupe, retries and dead letters are the consumer
@@ -33,7 +26,7 @@ interface Pending {
  */
 @Injectable()
 export class PaymentEventsHandlers {
-  private readonly batch = new TransactionBatch<Pending>((manager, pending) =>
+  private readonly batch = new TransactionBatch<PaymentEvent>((manager, pending) =>
     this.write(manager, pending),
   );
 
@@ -45,18 +38,21 @@ export class PaymentEventsHandlers {
 
   /** PaymentAuthorized or PaymentRejected: decided with the rest of its transaction. */
   onPaymentDecided(event: PaymentEvent, context: EventContext): Promise<void> {
-    return this.batch.note(context, { event, trace: traceContext.active() });
+    return this.batch.note(context, event);
   }
 
-  private async write(manager: EntityManager, pending: readonly Pending[]): Promise<void> {
-    const ids = [...new Set(pending.map((p) => p.event.payload.orderId))];
+  private async write(
+    manager: EntityManager,
+    pending: readonly Noted<PaymentEvent>[],
+  ): Promise<void> {
+    const ids = [...new Set(pending.map((p) => p.note.payload.orderId))];
     const locked = await this.orders.lockAll(manager, ids);
     const decided = decideOrders(
-      pending.map((p) => p.event),
+      pending.map((p) => p.note),
       new Map(locked.map((r) => [r.order.orderId, r.order])),
     );
     for (const { cause, reason } of decided.ignored) {
-      const { event } = pending[cause]!;
+      const event = pending[cause]!.note;
       this.logger.info(
         { orderId: event.payload.orderId, eventType: event.eventType, reason },
         'transition ignored',
@@ -64,17 +60,9 @@ export class PaymentEventsHandlers {
     }
     if (decided.emitted.length === 0) return;
     const now = this.clock.now();
-    const events = decided.emitted.map(({ cause, eventType, payload }): NewEvent<Emitted> => {
-      const { event, trace } = pending[cause]!;
-      return {
-        eventType,
-        aggregateId: event.payload.orderId,
-        payload,
-        occurredAt: now,
-        correlationId: event.correlationId,
-        causationId: event.eventId,
-        traceContext: trace,
-      };
+    const events = decided.emitted.map(({ cause, eventType, payload }) => {
+      const { note, trace } = pending[cause]!;
+      return causedBy(note, trace, eventType, payload, now);
     });
     // Started together, they leave in one write and run in this order (sentTogether); if one
     // fails, the transaction and both fail.

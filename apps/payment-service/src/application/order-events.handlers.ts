@@ -2,26 +2,20 @@ import type { EventOf } from '@app/contracts';
 import {
   TransactionBatch,
   appendAllToOutbox,
+  causedBy,
   sentTogether,
   type EventContext,
-  type NewEvent,
+  type Noted,
 } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
-import { context as traceContext, type Context } from '@opentelemetry/api';
 import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
 
 import { openAccount } from '../domain/credit-account.js';
-import { decidePayments, type Emitted, type OrderEvent } from './decide-payments.js';
+import { decidePayments, type OrderEvent } from './decide-payments.js';
 import { PaymentStore } from './ports/payment-store.js';
 import { Clock } from '@app/platform';
 import { CreditPolicy } from './credit-policy.js';
-
-/** An order event of this transaction, waiting for the transaction's one write. */
-type Pending = OrderEvent & {
-  /** The record's span: the event it causes continues its trace. */
-  trace: Context;
-};
 
 /**
  * What order events mean to payments and credit.
@@ -36,7 +30,7 @@ type Pending = OrderEvent & {
  */
 @Injectable()
 export class OrderEventsHandlers {
-  private readonly batch = new TransactionBatch<Pending>((manager, pending) =>
+  private readonly batch = new TransactionBatch<OrderEvent>((manager, pending) =>
     this.write(manager, pending),
   );
 
@@ -48,16 +42,19 @@ export class OrderEventsHandlers {
   ) {}
 
   onOrderCreated(event: EventOf<'OrderCreated'>, context: EventContext): Promise<void> {
-    return this.batch.note(context, { kind: 'created', event, trace: traceContext.active() });
+    return this.batch.note(context, { kind: 'created', event });
   }
 
   onOrderCancelled(event: EventOf<'OrderCancelled'>, context: EventContext): Promise<void> {
-    return this.batch.note(context, { kind: 'cancelled', event, trace: traceContext.active() });
+    return this.batch.note(context, { kind: 'cancelled', event });
   }
 
-  private async write(manager: EntityManager, pending: readonly Pending[]): Promise<void> {
-    const customers = [...new Set(pending.map((p) => p.event.payload.customerId))];
-    const orders = [...new Set(pending.map((p) => p.event.payload.orderId))];
+  private async write(
+    manager: EntityManager,
+    pending: readonly Noted<OrderEvent>[],
+  ): Promise<void> {
+    const customers = [...new Set(pending.map((p) => p.note.event.payload.customerId))];
+    const orders = [...new Set(pending.map((p) => p.note.event.payload.orderId))];
     const [lockedAccounts, lockedPayments] = await Promise.all(
       sentTogether(
         manager,
@@ -77,32 +74,22 @@ export class OrderEventsHandlers {
       ),
     );
     const decided = decidePayments(
-      pending,
+      pending.map((p) => p.note),
       new Map(lockedAccounts.map((a) => [a.customerId, a])),
       new Map(lockedPayments.map((p) => [p.orderId, p])),
     );
-    for (const { cause, reason } of decided.ignored)
+    for (const { cause, reason } of decided.ignored) {
+      const { event } = pending[cause]!.note;
       this.logger.info(
-        {
-          orderId: pending[cause]!.event.payload.orderId,
-          eventType: pending[cause]!.event.eventType,
-          reason,
-        },
+        { orderId: event.payload.orderId, eventType: event.eventType, reason },
         'order event changed no payment',
       );
+    }
     if (decided.emitted.length === 0) return;
     const now = this.clock.now();
-    const events = decided.emitted.map(({ cause, eventType, payload }): NewEvent<Emitted> => {
-      const { event, trace } = pending[cause]!;
-      return {
-        eventType,
-        aggregateId: event.payload.orderId,
-        payload,
-        occurredAt: now,
-        correlationId: event.correlationId,
-        causationId: event.eventId,
-        traceContext: trace,
-      };
+    const events = decided.emitted.map(({ cause, eventType, payload }) => {
+      const { note, trace } = pending[cause]!;
+      return causedBy(note.event, trace, eventType, payload, now);
     });
     // Started together, they leave in one write and run in this order (sentTogether); if one
     // fails, the transaction and all of them fail.
