@@ -144,6 +144,26 @@ async function tableOids(
 }
 
 /**
+ * What a schema's view tables are beyond their rows: whether each is logged (a rebuild
+ * fills them UNLOGGED) and every index, as pg_indexes prints it (a rebuild builds the
+ * secondary ones at the end), with the schema's name taken out.
+ */
+async function tableShapes(stack: ReturnType<typeof e2eStack>, schema: string): Promise<string[]> {
+  const rows = await queryReadOnly<{ shape: string }>(
+    stack.databaseUrl('read-model'),
+    `SELECT c.relname || ' ' || c.relpersistence::text AS shape
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = ANY($2::text[])
+     UNION ALL
+     SELECT replace(indexdef, quote_ident($1) || '.', '') FROM pg_indexes
+      WHERE schemaname = $1 AND tablename = ANY($2::text[])
+     ORDER BY 1`,
+    [schema, VIEW_TABLES],
+  );
+  return rows.map((r) => r.shape);
+}
+
+/**
  * Invariant 6, "replay is safe": rebuilding the read model from the earliest offset gives
  * exactly the state live processing built (equal checksums of the view tables), while orders
  * keep flowing and the API keeps answering; the fresh tables replace the live ones; and a
@@ -169,6 +189,7 @@ describe('Invariant 6 "replay is safe": a read-model rebuild under traffic', () 
         paymentService: consumerOutcomes(await scrape(stack.url('payment-service'))).applied,
       };
       const liveTablesBefore = await tableOids(stack, 'public');
+      const liveShapesBefore = await tableShapes(stack, 'public');
 
       const traffic = orderTraffic(api, 10, 1_500);
       const reads = readTraffic(api, traffic, 5);
@@ -255,6 +276,9 @@ describe('Invariant 6 "replay is safe": a read-model rebuild under traffic', () 
           .toBe(liveTablesBefore[table]);
         expect.soft(scratch[table], `rebuild.${table} is gone after the swap`).toBeNull();
       }
+      expect
+        .soft(await tableShapes(stack, 'public'), 'swapped-in tables: logged, every index')
+        .toEqual(liveShapesBefore);
 
       // Every order (placed before, during and after the swap) agrees across the services.
       const orderIds = traffic.orders.map((o) => o.orderId);

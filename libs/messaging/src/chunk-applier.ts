@@ -35,6 +35,8 @@ interface Transaction {
   fresh: Set<string>;
   /** Work the handlers deferred to just before COMMIT (EventContext.beforeCommit). */
   deferred: (() => Promise<void>)[];
+  /** Work the handlers left for after COMMIT (EventContext.afterCommit). */
+  committed: (() => void)[];
 }
 
 interface Decoded {
@@ -68,6 +70,7 @@ export class ChunkApplier {
     const handled = records.filter((r) => r.route !== undefined);
     if (handled.length === 0) return { ok: true, outcomes: records.map(() => 'skipped') };
     let outcomes: Applied[];
+    const committed: (() => void)[] = [];
     try {
       // BEGIN, the owner's settings, the locks on the contended keys of all records (in one
       // order) and every inbox row of the chunk (whether a record is new is decided exactly
@@ -90,7 +93,7 @@ export class ChunkApplier {
         async (manager, rows) => {
           const fresh = freshIds(rows[inboxAt] ?? []);
           const deferred: (() => Promise<void>)[] = [];
-          const tx: Transaction = { manager, fresh, deferred };
+          const tx: Transaction = { manager, fresh, deferred, committed };
           const done: Applied[] = [];
           for (const record of records)
             done.push(await this.applyOne(tx, topic, partition, record));
@@ -107,13 +110,14 @@ export class ChunkApplier {
       const reason = permanent ? reasonOf(error) : 'transient';
       return { ok: false, permanent, reason, detail: String(error), error };
     }
+    for (const work of committed) work();
     this.afterCommit(topic, partition, records, outcomes);
     return { ok: true, outcomes };
   }
 
   /** The handler of a record whose inbox row is new, in the chunk's transaction and trace. */
   private async applyOne(
-    { manager, fresh, deferred }: Transaction,
+    { manager, fresh, deferred, committed }: Transaction,
     topic: string,
     partition: number,
     { message, event, route }: Decoded,
@@ -133,6 +137,7 @@ export class ChunkApplier {
           return headers();
         },
         beforeCommit: (work) => void deferred.push(work),
+        afterCommit: (work) => void committed.push(work),
       };
       await route.handle(event, context);
       return 'applied';

@@ -262,8 +262,8 @@ describe('EventConsumer', () => {
     });
   });
 
-  describe('invariant 3 (applied once): set-based handlers (EventContext.beforeCommit)', () => {
-    it("writes a transaction's records in its deferred work; a failure there rolls the transaction back, and its records apply one by one", async () => {
+  describe('invariant 3 (applied once): set-based handlers (EventContext.beforeCommit, afterCommit)', () => {
+    it("writes a transaction's records in its deferred work; a failure there rolls the transaction back, its after-commit work never runs, and its records apply one by one", async () => {
       const setup = await setUp('deferred');
       const events: EventEnvelope[] = [];
       for (let i = 0; i < 30; i += 1)
@@ -274,6 +274,7 @@ describe('EventConsumer', () => {
       const poison = events[12]!;
       const noted = new WeakMap<EntityManager, EventEnvelope[]>();
       const written: number[] = [];
+      const committed: number[] = [];
       const route: EventRoute = {
         handle: (event, context) => {
           let mine = noted.get(context.manager);
@@ -286,6 +287,7 @@ describe('EventConsumer', () => {
               written.push(batch.length);
               for (const e of batch) await recordApplied(e, context.manager);
             });
+            context.afterCommit(() => committed.push(batch.length));
           }
           // The same object the spec holds, so that includes(poison) can find it.
           mine.push(events.find((e) => e.eventId === event.eventId) ?? event);
@@ -312,6 +314,8 @@ describe('EventConsumer', () => {
       // Once per transaction, after all its records: some wrote many at once.
       expect(written.reduce((a, b) => a + b, 0)).toBe(29);
       expect(Math.max(...written)).toBeGreaterThan(1);
+      // After COMMIT only: the rolled-back transaction (poison and its neighbours) left none.
+      expect(committed).toEqual(written);
     });
   });
 

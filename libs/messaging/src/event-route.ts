@@ -21,6 +21,12 @@ export interface EventContext {
    * transaction like a failing handler.
    */
   beforeCommit(work: () => Promise<void>): void;
+  /**
+   * Runs `work` once this transaction has committed, and never if it rolls back (a retry
+   * applies the records again in a new one). For what lives outside the database and must
+   * count committed effects only: a rebuild holds its customer counters in memory this way.
+   */
+  afterCommit(work: () => void): void;
 }
 
 /**

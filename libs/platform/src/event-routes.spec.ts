@@ -83,6 +83,7 @@ const context: EventContext = {
   headers: { traceparent: '00-abc-def-01' },
   groupId: TOPOLOGY['payment-service'].group,
   beforeCommit: () => undefined,
+  afterCommit: () => undefined,
 };
 
 describe('routesFromHandlers: @EventPattern methods as the consumer runtime calls them', () => {

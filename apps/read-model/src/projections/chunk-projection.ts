@@ -8,6 +8,7 @@ import { sentTogether, type EventRoute, type EventRoutes } from '@app/messaging'
 import type { EntityManager } from 'typeorm';
 
 import { ViewChunkStore } from '../infrastructure/view-chunk.store.js';
+import type { CustomerTotals } from './customer-totals.js';
 import { foldChunk } from './fold-chunk.js';
 import { ViewStore } from './view-store.js';
 
@@ -20,13 +21,24 @@ import { ViewStore } from './view-store.js';
  * record per transaction (ADR 0006; the per-record oracle in test/support/read-model) at a
  * fraction of the statements.
  */
-export function chunkProjectionRoutes(): EventRoutes {
-  const route = chunkProjectionRoute();
+export function chunkProjectionRoutes(opts: ChunkProjectionOptions = {}): EventRoutes {
+  const route = chunkProjectionRoute(opts);
   return new Map([...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES].map((type) => [type, route]));
 }
 
+export interface ChunkProjectionOptions {
+  /**
+   * A rebuild's customer counters: each committed transaction's changes are added here in
+   * memory instead of to the tables, and the rebuild writes the sums once, when it has
+   * reached its target (ReplayService). The sums are those of the same transactions, so the
+   * rows come out the same; a rebuild rewrote most customers' rows in every transaction.
+   * Without it, every transaction writes its own changes (the live views).
+   */
+  heldTotals?: CustomerTotals;
+}
+
 /** The one route every event type of both streams shares (with its own pending events). */
-export function chunkProjectionRoute(): EventRoute {
+export function chunkProjectionRoute({ heldTotals }: ChunkProjectionOptions = {}): EventRoute {
   const store = new ViewStore();
   const chunks = new ViewChunkStore();
   const pending = new WeakMap<EntityManager, DomainEvent[]>();
@@ -34,7 +46,9 @@ export function chunkProjectionRoute(): EventRoute {
   const flush = async (manager: EntityManager): Promise<void> => {
     const events = pending.get(manager) ?? [];
     pending.delete(manager);
-    if (events.length === 0) return store.writeTotals(manager);
+    const writeTotals = (): Promise<void> =>
+      heldTotals ? Promise.resolve() : store.writeTotals(manager);
+    if (events.length === 0) return writeTotals();
     const ids = [...new Set(events.map((e) => e.aggregateId))];
     const loaded = await chunks.load(manager, ids);
     const changes = foldChunk(loaded, events, reread, store.totalsOf(manager));
@@ -45,16 +59,25 @@ export function chunkProjectionRoute(): EventRoute {
         chunks.saveViews(manager, changes.views),
         chunks.unpark(manager, changes.unpark),
         chunks.park(manager, changes.park),
-        store.writeTotals(manager),
+        writeTotals(),
       ]),
     );
   };
 
   const route: EventRoute = {
-    handle: (event, { manager }) => {
+    handle: (event, context) => {
+      const { manager } = context;
       const events = pending.get(manager);
       if (events) events.push(event);
-      else pending.set(manager, [event]);
+      else {
+        pending.set(manager, [event]);
+        // Counted once committed: a transaction that rolls back is applied again in another.
+        if (heldTotals)
+          context.afterCommit(() => {
+            const totals = store.takeTotals(manager);
+            if (totals) heldTotals.addAll(totals);
+          });
+      }
       return Promise.resolve();
     },
     // As the per-record handlers: the two topics' partitions write the same orders.

@@ -29,4 +29,11 @@ export class CustomerTotals {
       }
     }
   }
+
+  /** Adds another transaction's sums to these (a rebuild holds them until it ends). */
+  addAll(other: CustomerTotals): void {
+    for (const [customerId, summary] of other.summaries) this.add(customerId, summary, undefined);
+    for (const { customerId, ...amount } of other.amounts.values())
+      this.add(customerId, {}, amount);
+  }
 }

@@ -60,16 +60,22 @@ export class ViewStore {
 
   /** Writes (and forgets) what totalsOf collected in this transaction. */
   async writeTotals(manager: EntityManager): Promise<void> {
-    const totals = this.totals.get(manager);
-    this.totals.delete(manager);
+    const totals = this.takeTotals(manager);
     if (totals) await this.addTotals(manager, totals);
   }
 
+  /** What totalsOf collected in this transaction, forgotten here (nothing is written). */
+  takeTotals(manager: EntityManager): CustomerTotals | undefined {
+    const totals = this.totals.get(manager);
+    this.totals.delete(manager);
+    return totals;
+  }
+
   /**
-   * Adds a transaction's counter and amount changes, one statement per table, rows in key
-   * order: concurrent transactions lock shared customer rows in the same order and queue.
+   * Adds counter and amount changes, one statement per table, rows in key order: concurrent
+   * transactions lock shared customer rows in the same order and queue.
    */
-  private async addTotals(manager: EntityManager, totals: CustomerTotals): Promise<void> {
+  async addTotals(manager: EntityManager, totals: CustomerTotals): Promise<void> {
     // Both started before either is awaited: a caller's sentTogether sends them in one write.
     const writes: Promise<unknown>[] = [];
     if (totals.summaries.size > 0) {

@@ -15,8 +15,14 @@ import { Kafka, type Admin } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource, type EntityManager } from 'typeorm';
 
-import { VIEW_TABLES, viewTablesDdl } from '../infrastructure/view-tables.ddl.js';
+import {
+  VIEW_TABLES,
+  finishRebuiltTablesDdl,
+  scratchViewTablesDdl,
+} from '../infrastructure/view-tables.ddl.js';
 import { chunkProjectionRoutes } from '../projections/chunk-projection.js';
+import { CustomerTotals } from '../projections/customer-totals.js';
+import { ViewStore } from '../projections/view-store.js';
 import { viewsChecksum } from '../queries/checksum.js';
 import { idleStatus, type ReplayStatus } from './replay-status.js';
 
@@ -122,7 +128,7 @@ export class ReplayService {
     await this.dataSource.transaction(async (m) => {
       await m.query(`DROP SCHEMA IF EXISTS "${SCRATCH}" CASCADE`);
       await m.query(`CREATE SCHEMA "${SCRATCH}"`);
-      for (const statement of viewTablesDdl(SCRATCH)) await m.query(statement);
+      for (const statement of scratchViewTablesDdl(SCRATCH)) await m.query(statement);
       // The rebuild's own inbox, found before public.inbox through the search_path: its
       // dedupe is the same statement on a small fresh table, the live inbox neither grows
       // by a copy of the log nor needs a DELETE of it afterwards, and UNLOGGED skips the WAL
@@ -141,10 +147,11 @@ export class ReplayService {
     // with the live fold (ADR 0006). Its transactions put the scratch schema first in the
     // search_path, so they write the fresh tables; dead letters were published by the live
     // group already.
+    const heldTotals = new CustomerTotals();
     const scratch = (stopAt?: Positions): EventConsumer =>
       this.live.consumerFor({
         groupId: group,
-        routes: chunkProjectionRoutes(),
+        routes: chunkProjectionRoutes({ heldTotals }),
         maxRecordsPerTransaction: REBUILD_CHUNK,
         deadLettersAlreadyPublished: true,
         perRecordTelemetry: false,
@@ -179,16 +186,25 @@ export class ReplayService {
     await Promise.all([this.live.resumeConsuming(target), rebuilding.start()]);
     await this.until(admin, [this.live.groupId, group], target);
     this.status.behind = 0;
+    // Every transaction up to the target has committed: its customer counters are complete.
+    await this.dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL search_path TO "${SCRATCH}", public`);
+      await new ViewStore().addTotals(m, heldTotals);
+    });
 
     // Both groups stand at the target and apply nothing more (stopAt pauses a partition at
     // it), so the views can be compared while the consumers leave their groups: a leave
     // waits out a fetch's long poll (up to 500 ms) and changes no row.
     // Both are awaited whatever happens: a failed checksum must not leave a consumer leaving.
+    // Tables that will be swapped in are made logged and indexed first (nothing writes them
+    // any more), so what is compared is what goes live.
     this.status.phase = 'comparing';
     const [checksums, stopped] = await Promise.allSettled([
-      assertNoCrashSince(this.dataSource.manager).then(() =>
-        Promise.all([viewsChecksum(this.dataSource), viewsChecksum(this.dataSource, SCRATCH)]),
-      ),
+      assertNoCrashSince(this.dataSource.manager)
+        .then(() => (swap ? this.finishScratchTables() : undefined))
+        .then(() =>
+          Promise.all([viewsChecksum(this.dataSource), viewsChecksum(this.dataSource, SCRATCH)]),
+        ),
       Promise.all([this.live.stopConsuming(), rebuilding.stop()]),
     ]);
     if (stopped.status === 'rejected') throw stopped.reason;
@@ -209,6 +225,13 @@ export class ReplayService {
     await this.live.resumeConsuming();
     await admin.deleteGroups([group]).catch(() => undefined);
     if (!swap) await this.dataSource.query(`DROP SCHEMA IF EXISTS "${SCRATCH}" CASCADE`);
+  }
+
+  /** The scratch tables as the live ones are: logged, with every index (see the DDL). */
+  private async finishScratchTables(): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      for (const statement of finishRebuiltTablesDdl(SCRATCH)) await m.query(statement);
+    });
   }
 
   private async swap(): Promise<void> {
