@@ -9,7 +9,7 @@ import type { Agent } from 'node:http';
 
 import { parseMetrics } from '../../apps/console/src/scrape/prometheus-text.js';
 import { fillLog, type LogFill } from './b13-log.js';
-import { resetStatementStats, topStatements } from './databases.js';
+import { resetStatementStats, settleDatabase, topStatements } from './databases.js';
 import { benchKafka, topicRecords } from './kafka.js';
 import { post } from './load.js';
 import { cpuWindow, type Tracked } from './procstat.js';
@@ -60,6 +60,7 @@ export async function runB13(
     say,
   );
   const events = await topicRecords(kafka, TOPICS);
+  say(`  before measuring: ${await settleDatabase(log.dbUrls.read_model)}`);
 
   // Baseline first: a plain read of everything, nothing done with it.
   const consumer = kafka.consumer({ groupId: `bench-raw-read-${tag}`, maxWaitTimeInMs: 500 });

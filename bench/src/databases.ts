@@ -182,3 +182,39 @@ export async function topStatements(url: string, n: number): Promise<string[]> {
     await client.end();
   }
 }
+
+/**
+ * Lets PostgreSQL's background work from earlier phases finish before a phase that measures
+ * CPU per event: waits (bounded) until no autovacuum worker runs, then takes a checkpoint.
+ * A full run's earlier phases leave hundreds of thousands of dead inbox and outbox rows, and
+ * their vacuum would otherwise count as the measured phase's database CPU. Returns what it
+ * waited for, to be printed.
+ */
+export async function settleDatabase(url: string, maxWaitMs = 120_000): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const started = Date.now();
+  try {
+    const vacuuming = async (): Promise<string[]> =>
+      (
+        await client.query<{ what: string }>(
+          `${BENCH_QUERY_MARKER} SELECT coalesce(datname, '?') || ': ' || left(query, 60) AS what
+             FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+        )
+      ).rows.map((r) => r.what);
+    const seen = new Set<string>();
+    for (;;) {
+      const now = await vacuuming();
+      for (const w of now) seen.add(w);
+      if (now.length === 0 || Date.now() - started > maxWaitMs) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await client.query('CHECKPOINT');
+    const waited = ((Date.now() - started) / 1000).toFixed(1);
+    return seen.size === 0
+      ? `no autovacuum running; checkpoint (${waited} s)`
+      : `waited ${waited} s for autovacuum (${[...seen].slice(0, 4).join('; ')}${seen.size > 4 ? '; ...' : ''}), then a checkpoint`;
+  } finally {
+    await client.end();
+  }
+}
