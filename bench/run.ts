@@ -970,6 +970,7 @@ async function main(): Promise<void> {
       relayBatchSize: relayBatch,
       serviceRelayBatchSize: Number(process.env.RELAY_BATCH_SIZE ?? 500),
       servicePoolSize: 10,
+      readModelPoolSize: 16,
       logLevel: values['log-level'],
       initialRate,
       ports: PORTS,

@@ -13,6 +13,7 @@ import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC, TOPOLOGY } from '@app/contrac
 import { eventIdFor } from '@app/messaging';
 
 import type { BarePipeline } from './bare-pipeline.js';
+import { sagaHops, type Hop } from './b8-hops.js';
 import { orderBody } from './fixtures.js';
 import { openLoop, openLoopOps } from './load.js';
 import { percentile, nowMs, sleep, spread, type Spread } from './stats.js';
@@ -34,6 +35,8 @@ export interface SystemLatencyRun extends LatencyRun {
   firstHopP50: number;
   firstHopP99: number;
   postP99Ms: number;
+  /** Where the whole saga's time goes (b8-hops.ts). */
+  hops: Hop[];
 }
 
 export interface B8Result {
@@ -108,6 +111,7 @@ export async function systemLatencyRun(
     if (h !== undefined) hop.push(h - s.doneAt);
   }
   const posts = measured.map((s) => s.doneAt - s.scheduledAt);
+  const hops = await sagaHops(sut, ids);
   return {
     orders: measured.length,
     missing,
@@ -119,6 +123,7 @@ export async function systemLatencyRun(
     firstHopP50: percentile(hop, 50),
     firstHopP99: percentile(hop, 99),
     postP99Ms: percentile(posts, 99),
+    hops,
   };
 }
 
@@ -200,6 +205,8 @@ export async function runB8(
       `  B8 run ${i + 1} system: p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms ` +
         `(first hop p99 ${s.firstHopP99.toFixed(0)} ms, ${s.orders} orders, ${s.missing} missing)`,
     );
+    for (const h of s.hops)
+      sut.log(`    ${h.name}: p50 ${h.p50.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms`);
     await sleep(500);
     const b = await bareLatencyRun(bare, opts.rate, opts.warmupSeconds, opts.measureSeconds);
     raw.push(b);
