@@ -20,14 +20,7 @@ export const config = readServiceConfig('read-model', TOPOLOGY['read-model']);
 
 @Module({
   imports: [
-    PlatformModule.forService({
-      config,
-      entities: [],
-      migrations: [CreateViews1732500000300],
-      // Its consumer applies both topics' twelve partitions at once (EventConsumer), and the
-      // API and a rebuild's own consumer draw on the same pool.
-      poolSize: 16,
-    }),
+    PlatformModule.forService({ config, entities: [], migrations: [CreateViews1732500000300] }),
   ],
   controllers: [ViewsProjectionController, ViewsController, AdminController, DeadLettersController],
   providers: [

@@ -8,8 +8,6 @@ import type {
 } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
-import { DEFAULT_PARTITIONS } from '@app/contracts';
-
 import { backoffDelay, sleep } from './backoff.js';
 import { BatchProcessor } from './batch-processor.js';
 import { ChunkApplier } from './chunk-applier.js';
@@ -35,14 +33,6 @@ export interface EventConsumerOptions extends ConsumerDefinition {
   log: Logger;
   /** Inbox consumer name; defaults to the group id. */
   inboxName?: string;
-  /**
-   * Batches of one fetch applied at the same time, at most. kafkajs fetches again only when
-   * every batch of the last fetch is done, so with fewer workers than partitions the later
-   * half of a fetch waits for the first. Default: every partition of the topics (at the
-   * topics' default partition count): the read model's two topics were applied in two waves,
-   * and its hop took a third longer at B8's rate (ADR 0009). The database pool needs as many
-   * connections, besides the API's.
-   */
   partitionsConsumedConcurrently?: number;
   /**
    * Records of one fetched batch applied in one database transaction, at most (default 100).
@@ -244,8 +234,7 @@ export class EventConsumer {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently:
-        this.opts.partitionsConsumedConcurrently ?? this.opts.topics.length * DEFAULT_PARTITIONS,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 6,
       eachBatch: async (payload) => {
         const { topic, partition, messages } = payload.batch;
         const lastDone = await processor.process({
