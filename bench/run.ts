@@ -970,7 +970,6 @@ async function main(): Promise<void> {
       relayBatchSize: relayBatch,
       serviceRelayBatchSize: Number(process.env.RELAY_BATCH_SIZE ?? 500),
       servicePoolSize: 10,
-      readModelPoolSize: 16,
       logLevel: values['log-level'],
       initialRate,
       ports: PORTS,
