@@ -111,7 +111,7 @@ export async function systemLatencyRun(
     if (h !== undefined) hop.push(h - s.doneAt);
   }
   const posts = measured.map((s) => s.doneAt - s.scheduledAt);
-  const hops = await sagaHops(sut, ids);
+  const hops = await sagaHops(sut, ids, new Map([...seen, ...first]));
   return {
     orders: measured.length,
     missing,
