@@ -688,6 +688,8 @@ async function main(): Promise<void> {
         ),
       );
       const ratio = ratioOf(b13.rebuild.eventsPerSecond, b13.raw.eventsPerSecond);
+      const events = b13.events;
+      const rawReads = b13.raw.runs.map((seconds) => (events / seconds).toFixed(0));
       if (b13.fill.events > 0)
         say(
           `  log filled with ${b13.fill.events} events of ${b13.fill.orders} orders (sent in ${b13.fill.produceSeconds.toFixed(1)} s, ` +
@@ -698,7 +700,7 @@ async function main(): Promise<void> {
           `phases ${Object.entries(b13.rebuild.phases)
             .map(([k, v]) => `${k} ${v.toFixed(1)}s`)
             .join(', ')}), ` +
-          `raw read ${b13.raw.eventsPerSecond.toFixed(0)}/s`,
+          `raw read ${b13.raw.eventsPerSecond.toFixed(0)}/s (median of ${rawReads.join(', ')})`,
       );
       rows.set('B13', {
         id: 'B13',

@@ -14,7 +14,7 @@ import { benchKafka, topicRecords } from './kafka.js';
 import { post } from './load.js';
 import { cpuWindow, type Tracked } from './procstat.js';
 import type { CpuReport } from './result.js';
-import { nowMs, sleep } from './stats.js';
+import { median, nowMs, sleep } from './stats.js';
 
 const TOPICS = [ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC];
 
@@ -30,7 +30,14 @@ export interface B13Result {
     cpu: CpuReport;
     transactions: { transactions: number; recordsPerTransaction: number } | null;
   };
-  raw: { seconds: number; eventsPerSecond: number; read: number; cpu: CpuReport };
+  /** The median of RAW_READS plain reads (`runs`: each read's seconds). */
+  raw: {
+    seconds: number;
+    eventsPerSecond: number;
+    runs: number[];
+    read: number;
+    cpu: CpuReport;
+  };
 }
 
 export async function runB13(
@@ -62,31 +69,19 @@ export async function runB13(
   const events = await topicRecords(kafka, TOPICS);
   say(`  before measuring: ${await settleDatabase(log.dbUrls.read_model)}`);
 
-  // Baseline first: a plain read of everything, nothing done with it.
-  const consumer = kafka.consumer({ groupId: `bench-raw-read-${tag}`, maxWaitTimeInMs: 500 });
-  let read = 0;
+  // Baseline first: a plain read of everything, nothing done with it. Three reads, the
+  // median kept: one read of the full log takes about 2 s, join included, and single reads
+  // ranged from 68k to 149k events/s between runs (ADR 0009, session 9).
   const rawCpu = cpuWindow(tracked, 'B13 raw read', { name: 'bench (raw consumer)' });
-  const rawStart = nowMs();
-  await consumer.connect();
-  await consumer.subscribe({ topics: TOPICS, fromBeginning: true });
-  let doneAt = 0;
-  await consumer.run({
-    autoCommit: false,
-    partitionsConsumedConcurrently: 6,
-    eachBatch: async ({ batch }) => {
-      read += batch.messages.length;
-      if (read >= events && doneAt === 0) doneAt = nowMs();
-      await Promise.resolve();
-    },
-  });
-  const rawDeadline = nowMs() + 10 * 60_000;
-  while (doneAt === 0 && nowMs() < rawDeadline) await sleep(10);
-  await consumer.disconnect();
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteGroups([`bench-raw-read-${tag}`]).catch(() => undefined);
-  await admin.disconnect();
-  const rawSeconds = ((doneAt || nowMs()) - rawStart) / 1000;
+  const rawRuns: number[] = [];
+  let read = 0;
+  for (let i = 1; i <= RAW_READS; i += 1) {
+    const run = await rawRead(kafka, events, `bench-raw-read-${tag}-${i}`);
+    rawRuns.push(run.seconds);
+    read = run.read;
+    say(`  raw read ${i}: ${Math.round(events / run.seconds)} events/s`);
+  }
+  const rawSeconds = median(rawRuns);
   const rawCpuReport = rawCpu();
 
   // The rebuild through the service.
@@ -144,8 +139,47 @@ export async function runB13(
       cpu: rebuildCpuReport,
       transactions: perTransaction,
     },
-    raw: { seconds: rawSeconds, eventsPerSecond: events / rawSeconds, read, cpu: rawCpuReport },
+    raw: {
+      seconds: rawSeconds,
+      eventsPerSecond: events / rawSeconds,
+      runs: rawRuns,
+      read,
+      cpu: rawCpuReport,
+    },
   };
+}
+
+const RAW_READS = 3;
+
+/** One plain read of both topics from the earliest offset by a fresh group, join included. */
+async function rawRead(
+  kafka: ReturnType<typeof benchKafka>,
+  events: number,
+  groupId: string,
+): Promise<{ seconds: number; read: number }> {
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 500 });
+  let read = 0;
+  const start = nowMs();
+  await consumer.connect();
+  await consumer.subscribe({ topics: TOPICS, fromBeginning: true });
+  let doneAt = 0;
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: 6,
+    eachBatch: async ({ batch }) => {
+      read += batch.messages.length;
+      if (read >= events && doneAt === 0) doneAt = nowMs();
+      await Promise.resolve();
+    },
+  });
+  const deadline = nowMs() + 10 * 60_000;
+  while (doneAt === 0 && nowMs() < deadline) await sleep(10);
+  await consumer.disconnect();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteGroups([groupId]).catch(() => undefined);
+  await admin.disconnect();
+  return { seconds: ((doneAt || nowMs()) - start) / 1000, read };
 }
 
 /** How many transactions the rebuild's group made, and records per transaction on average. */
