@@ -2,11 +2,14 @@
  * The relay and consumer half of the bare pipeline (see bare-pipeline.ts), in its own process.
  * Started by the bench with fork(); reports readiness over IPC; stops on SIGTERM.
  */
+import { fixKafkajsIdleTimer } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 
 const url = process.env.BARE_DB_URL!;
 const topic = process.env.BARE_TOPIC!;
+// The same kafkajs as the services' (its idle timer loop fixed: kafkajs-idle-timer.ts).
+fixKafkajsIdleTimer();
 const kafka = new Kafka({
   clientId: 'bench-bare',
   brokers: process.env.BARE_BROKERS!.split(','),

@@ -7,6 +7,7 @@ export * from './event-route.js';
 export * from './event-ids.js';
 export * from './inbox.js';
 export * from './kafka-client.js';
+export * from './kafkajs-idle-timer.js';
 export * from './logger.js';
 export * from './messaging-tables.migration.js';
 export * from './metrics.js';

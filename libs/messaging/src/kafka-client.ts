@@ -1,9 +1,11 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 
+import { fixKafkajsIdleTimer } from './kafkajs-idle-timer.js';
 import type { Logger } from './logger.js';
 
 /** A kafkajs client whose own logs go through the service's structured logger. */
 export function createKafka(clientId: string, brokers: string[], log: Logger): Kafka {
+  fixKafkajsIdleTimer();
   return new Kafka({
     clientId,
     brokers,
