@@ -30,7 +30,7 @@ export interface B13Result {
     cpu: CpuReport;
     transactions: { transactions: number; recordsPerTransaction: number } | null;
   };
-  /** The median of RAW_READS plain reads (`runs`: each read's seconds). */
+  /** The median of RAW_READS plain reads (`runs`: each read's seconds; `cpu`: all of them). */
   raw: {
     seconds: number;
     eventsPerSecond: number;
