@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 /** kafkajs's own retry interval for requests that wait on the in-flight limit. */
 const CHECK_PENDING_INTERVAL_MS = 10;
 
+/** The kafkajs release whose RequestQueue this replaces a method of (package.json pins it). */
+const FIXED_VERSION = '2.2.4';
+
 /** Marks the class as fixed, so that a second call changes nothing. */
 const FIXED = Symbol.for('kafka-event-log.kafkajs-idle-timer-fixed');
 
@@ -30,11 +33,16 @@ interface RequestQueue {
  * send, and a request that has to wait arms the timer again when it is queued (kafkajs's
  * `push`). Otherwise the replacement behaves as the original: it waits for the end of a
  * throttle, or 10 ms. The class is kafkajs's internal one, loaded from the same file that
- * kafkajs loads, so every client gets the fix. If kafkajs changes shape, this fails
- * loudly at start-up rather than silently doing nothing.
+ * kafkajs loads, so every client gets the fix. With any other kafkajs version, or if the
+ * method is gone, this fails loudly at start-up rather than silently doing nothing.
  */
 export function fixKafkajsIdleTimer(): void {
   const require = createRequire(import.meta.url);
+  const { version } = require('kafkajs/package.json') as { version: string };
+  if (version !== FIXED_VERSION)
+    throw new Error(
+      `kafkajs ${version}: kafkajs-idle-timer.ts was written for ${FIXED_VERSION}; check whether its idle timer loop is still there and update the fix`,
+    );
   const loaded = require('kafkajs/src/network/requestQueue/index.js') as {
     prototype?: Partial<RequestQueue> & { [FIXED]?: true };
   };
