@@ -42,7 +42,8 @@ const outboxTimes = (url: string, ids: string[]): Promise<Times> =>
     `SELECT event_id::text AS id, ${epochMs('created_at')} FROM outbox WHERE event_id = ANY($1::uuid[])`,
     ids,
   );
-const inboxTimes = (url: string, group: string, ids: string[]): Promise<Times> =>
+/** processed_at (epoch ms) of `group`'s inbox rows of these events, those that are there. */
+export const inboxTimes = (url: string, group: string, ids: string[]): Promise<Times> =>
   times(
     url,
     `SELECT event_id::text AS id, ${epochMs('processed_at')} FROM inbox
@@ -68,7 +69,6 @@ export async function sagaHops(
     inboxTimes(sut.paymentDbUrl, TOPOLOGY['payment-service'].group, created),
     inboxTimes(sut.orderDbUrl, TOPOLOGY['order-service'].group, paid),
   ]);
-  const readIn = readModelInbox;
   // From event `fromIds[i]`'s time in `from` to event `toIds[i]`'s in `to` (the same event,
   // or the one its handling caused).
   const hop = (name: string, from: Times, fromIds: string[], to: Times, toIds = fromIds): Hop => {
@@ -85,8 +85,8 @@ export async function sagaHops(
     hop('payment-service handle', paymentIn, created, paymentOut, paid),
     hop('Payment* relay + fetch -> order-service', paymentOut, paid, orderIn),
     hop('order-service handle', orderIn, paid, orderOut, decided),
-    hop('Order{Approved,Rejected} relay + fetch -> read-model', orderOut, decided, readIn),
-    hop('OrderCreated relay + fetch -> read-model', orderOut, created, readIn),
-    hop('Payment* relay + fetch -> read-model', paymentOut, paid, readIn),
+    hop('Order{Approved,Rejected} relay + fetch -> read-model', orderOut, decided, readModelInbox),
+    hop('OrderCreated relay + fetch -> read-model', orderOut, created, readModelInbox),
+    hop('Payment* relay + fetch -> read-model', paymentOut, paid, readModelInbox),
   ];
 }

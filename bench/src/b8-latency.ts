@@ -13,7 +13,7 @@ import { ORDER_EVENTS_TOPIC, PAYMENT_EVENTS_TOPIC, TOPOLOGY } from '@app/contrac
 import { eventIdFor } from '@app/messaging';
 
 import type { BarePipeline } from './bare-pipeline.js';
-import { sagaHops, type Hop } from './b8-hops.js';
+import { inboxTimes, sagaHops, type Hop, type Times } from './b8-hops.js';
 import { orderBody } from './fixtures.js';
 import { openLoop, openLoopOps } from './load.js';
 import { percentile, nowMs, sleep, spread, type Spread } from './stats.js';
@@ -82,8 +82,8 @@ export async function systemLatencyRun(
     eventIdFor(PAYMENT_EVENTS_TOPIC, id, 1),
   ]);
   const firstIds = ids.map((id) => eventIdFor(ORDER_EVENTS_TOPIC, id, 1));
-  const seen = await inboxTimes(sut, finalIds, 60_000);
-  const first = await inboxTimes(sut, firstIds, 5_000);
+  const seen = await readModelInboxTimes(sut, finalIds, 60_000);
+  const first = await readModelInboxTimes(sut, firstIds, 5_000);
   const { rows } = await sut.readDb.query<{ order_id: string; t: string }>(
     `SELECT order_id, (extract(epoch FROM created_at) * 1000)::float8 AS t
        FROM order_views WHERE order_id = ANY($1::uuid[])`,
@@ -128,26 +128,22 @@ export async function systemLatencyRun(
 }
 
 /** processed_at (epoch ms) of read-model inbox rows, waiting until all are there (bounded). */
-async function inboxTimes(
+async function readModelInboxTimes(
   sut: SystemUnderTest,
   eventIds: string[],
   timeoutMs: number,
-): Promise<Map<string, number>> {
+): Promise<Times> {
+  const group = TOPOLOGY['read-model'].group;
   const deadline = nowMs() + timeoutMs;
   for (;;) {
     const { rows } = await sut.readDb.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM inbox WHERE consumer = '${TOPOLOGY['read-model'].group}' AND event_id = ANY($1::uuid[])`,
+      `SELECT count(*)::int AS n FROM inbox WHERE consumer = '${group}' AND event_id = ANY($1::uuid[])`,
       [eventIds],
     );
     if (rows[0]!.n >= eventIds.length || nowMs() > deadline) break;
     await sleep(200);
   }
-  const { rows } = await sut.readDb.query<{ event_id: string; t: string }>(
-    `SELECT event_id, (extract(epoch FROM processed_at) * 1000)::float8 AS t
-       FROM inbox WHERE consumer = '${TOPOLOGY['read-model'].group}' AND event_id = ANY($1::uuid[])`,
-    [eventIds],
-  );
-  return new Map(rows.map((r) => [r.event_id, Number(r.t)]));
+  return inboxTimes(sut.readModelDbUrl, group, eventIds);
 }
 
 export async function bareLatencyRun(
